@@ -1,0 +1,19 @@
+"""Every lookup of a consultation goes through here, so access rules live in one place."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from consultdesk.accounts.models import User
+from consultdesk.consultations.models import Consultation
+
+
+def consultation_for(user: User, pk: int, *, for_update: bool = False) -> Consultation:
+    """The consultation if `user` may see it; 404 otherwise (never 403: no existence leak)."""
+    queryset = Consultation.objects.visible_to(user).select_related(
+        "client", "owner", "primary_contact"
+    )
+    consultation = queryset.filter(pk=pk).first()
+    if consultation is None:
+        raise Http404("No such consultation.")
+    return consultation

@@ -1,0 +1,285 @@
+"""The only write path for consultations: web views, the API and commands all call these."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from consultdesk.accounts.models import User
+from consultdesk.clients.models import Client, Contact
+from consultdesk.consultations.choices import (
+    Channel,
+    Direction,
+    EventKind,
+    Outcome,
+    Priority,
+    Stage,
+)
+from consultdesk.consultations.events import changes_between, event_record, jsonable
+from consultdesk.consultations.models import Consultation, Message, ReferenceCounter
+from consultdesk.consultations.workflow import Missing, Move, classify_move, transition_gaps
+
+RECORD_FIELDS = (
+    "title",
+    "industry",
+    "organisation_size",
+    "technical_level",
+    "core_goal",
+    "budget_min",
+    "budget_max",
+    "budget_currency",
+    "timeline_date",
+    "timeline_days",
+    "existing_systems",
+    "primary_contact",
+    "stressed",
+    "asides",
+    "category",
+    "priority",
+)
+SNIPPET_LENGTH = 120
+
+
+class TransitionRefused(Exception):
+    """A stage change the workflow refuses; `missing` says exactly why."""
+
+    def __init__(self, missing: list[Missing]) -> None:
+        super().__init__("; ".join(str(item.message) for item in missing))
+        self.missing = missing
+
+
+@dataclass
+class RecordConflict(Exception):
+    """Someone else saved the record since this editor loaded it."""
+
+    current: Consultation
+    theirs: dict[str, Any]  # field -> the value now stored, for fields both sides changed
+
+    def __str__(self) -> str:
+        return (
+            f"{self.current.reference} was changed by someone else (version {self.current.version})"
+        )
+
+
+def reference_next(*, year: int) -> str:
+    """The next CD-YYYY-NNNNNN reference; a row lock keeps concurrent intakes apart."""
+    with transaction.atomic():
+        updated = ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    ReferenceCounter.objects.create(year=year, last=1)
+            except IntegrityError:  # another process created the year's row first
+                ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+        number = ReferenceCounter.objects.get(year=year).last
+    return f"CD-{year}-{number:06d}"
+
+
+def _snippet(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= SNIPPET_LENGTH else flat[: SNIPPET_LENGTH - 1] + "…"
+
+
+@transaction.atomic
+def consultation_create(
+    *,
+    title: str,
+    channel: Channel,
+    actor: User | None,
+    client: Client | None = None,
+    contact: Contact | None = None,
+    owner: User | None = None,
+    priority: Priority = Priority.NORMAL,
+    first_message: str = "",
+    received_at: datetime.datetime | None = None,
+) -> Consultation:
+    """Open a consultation; its first client message (if any) starts the timeline."""
+    received_at = received_at or timezone.now()
+    consultation = Consultation(
+        reference=reference_next(year=timezone.localtime(received_at).year),
+        title=title,
+        channel=channel,
+        client=client,
+        primary_contact=contact,
+        owner=owner,
+        priority=priority,
+        received_at=received_at,
+        last_activity_at=received_at,
+        awaiting_reply=bool(first_message),
+    )
+    if client is not None:
+        consultation.industry = client.industry
+        consultation.organisation_size = client.size
+        consultation.technical_level = client.technical_level
+    consultation.full_clean()
+    consultation.save()
+    if contact is not None:
+        consultation.contacts.add(contact)
+    event_record(
+        consultation=consultation,
+        actor=actor,
+        kind=EventKind.CREATED,
+        data={"channel": channel, "owner": jsonable(owner)},
+    )
+    if first_message:
+        message_add(
+            consultation=consultation,
+            direction=Direction.INBOUND,
+            channel=channel,
+            body=first_message,
+            occurred_at=received_at,
+            contact=contact,
+            actor=actor,
+        )
+    return consultation
+
+
+@transaction.atomic
+def consultation_update_record(
+    *,
+    consultation: Consultation,
+    changes: Mapping[str, Any],
+    expected_version: int,
+    actor: User | None,
+) -> Consultation:
+    """Save record fields unless someone else saved since `expected_version` was read."""
+    unknown = set(changes) - set(RECORD_FIELDS)
+    if unknown:
+        raise ValidationError({field: "Not a record field." for field in sorted(unknown)})
+    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if locked.version != expected_version:
+        theirs = {field: getattr(locked, field) for field in changes}
+        raise RecordConflict(current=locked, theirs=theirs)
+    before = {field: getattr(locked, field) for field in changes}
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    locked.full_clean()
+    changed = changes_between(before, changes, changes)
+    if not changed:
+        return locked
+    locked.version += 1
+    locked.save()
+    event_record(
+        consultation=locked, actor=actor, kind=EventKind.RECORD_CHANGED, data={"changes": changed}
+    )
+    return locked
+
+
+@transaction.atomic
+def consultation_transition(
+    *,
+    consultation: Consultation,
+    to: Stage,
+    actor: User | None,
+    reason: str = "",
+    outcome: Outcome | None = None,
+) -> Consultation:
+    """Move to another stage if the workflow allows it; otherwise say what is missing."""
+    locked = (
+        Consultation.objects.select_related("primary_contact")
+        .select_for_update(of=("self",))
+        .get(pk=consultation.pk)
+    )
+    current = Stage(locked.stage)
+    if outcome is not None:
+        locked.outcome = outcome
+    missing = transition_gaps(
+        current=current, target=to, record=locked.record_snapshot(), reason=reason
+    )
+    if missing:
+        raise TransitionRefused(missing)
+    move = classify_move(current, to)
+    if move == Move.CLOSE:
+        locked.outcome_reason = reason
+    elif move == Move.REOPEN:
+        locked.outcome, locked.outcome_reason = "", ""
+    locked.stage = to
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    event_record(
+        consultation=locked,
+        actor=actor,
+        kind=EventKind.STAGE_CHANGED,
+        data={
+            "before": current.value,
+            "after": to.value,
+            "move": str(move),
+            "reason": reason,
+            "outcome": locked.outcome,
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def consultation_assign(
+    *, consultation: Consultation, owner: User | None, actor: User | None
+) -> Consultation:
+    """Give the consultation an owner (None returns it to the unassigned pool)."""
+    if owner is not None and not owner.is_active:
+        raise ValidationError({"owner": "This user is not active."})
+    before = consultation.owner
+    if before == owner:
+        return consultation
+    Consultation.objects.filter(pk=consultation.pk).update(owner=owner, version=F("version") + 1)
+    consultation.refresh_from_db()
+    event_record(
+        consultation=consultation,
+        actor=actor,
+        kind=EventKind.ASSIGNED,
+        data={"before": jsonable(before), "after": jsonable(owner)},
+    )
+    return consultation
+
+
+@transaction.atomic
+def message_add(
+    *,
+    consultation: Consultation,
+    direction: Direction,
+    channel: Channel,
+    body: str,
+    actor: User | None,
+    occurred_at: datetime.datetime | None = None,
+    contact: Contact | None = None,
+    subject: str = "",
+    sender: str = "",
+) -> Message:
+    """Add a message to the timeline and update the inbox state it drives."""
+    occurred_at = occurred_at or timezone.now()
+    message = Message(
+        consultation=consultation,
+        direction=direction,
+        channel=channel,
+        body=body,
+        occurred_at=occurred_at,
+        contact=contact,
+        author=actor if direction != Direction.INBOUND else None,
+        subject=subject,
+        sender=sender or (str(contact) if contact else str(actor or "")),
+    )
+    message.full_clean()
+    message.save()
+    inbox_state: dict[str, Any] = {"last_activity_at": occurred_at}
+    if direction != Direction.NOTE:
+        inbox_state["latest_snippet"] = _snippet(body)
+        inbox_state["awaiting_reply"] = direction == Direction.INBOUND
+    # Only a newer message moves the inbox state; late imports of old mail do not.
+    Consultation.objects.filter(pk=consultation.pk, last_activity_at__lte=occurred_at).update(
+        **inbox_state
+    )
+    event_record(
+        consultation=consultation,
+        actor=actor,
+        kind=EventKind.MESSAGE_ADDED,
+        data={"message": message.pk, "direction": direction},
+    )
+    return message

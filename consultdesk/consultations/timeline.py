@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from consultdesk.consultations.models import Consultation
+
+TIMELINE_LIMIT = 500
+
+
+@dataclass
+class TimelineItem:
+    type: str
+    at: datetime
+    direction: str | None = None
+    channel: str | None = None
+    sender: str = ""
+    body: str = ""
+    subject: str = ""
+    kind: str = ""
+    actor: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def timeline_entries(consultation: Consultation) -> list[TimelineItem]:
+    """Messages and audit events merged by time (two queries, whatever the length)."""
+    messages = consultation.messages.order_by("-occurred_at", "-id")[:TIMELINE_LIMIT]
+    events = consultation.events.select_related("actor").order_by("-created_at", "-id")[
+        :TIMELINE_LIMIT
+    ]
+    items = [
+        TimelineItem(
+            type="message",
+            at=message.occurred_at,
+            direction=message.direction,
+            channel=message.channel,
+            sender=message.sender,
+            subject=message.subject,
+            body=message.body,
+        )
+        for message in messages
+    ]
+    items += [
+        TimelineItem(
+            type="event",
+            at=event.created_at,
+            kind=event.kind,
+            actor=str(event.actor) if event.actor else "",
+            data=event.data,
+        )
+        for event in events
+    ]
+    return sorted(items, key=lambda item: item.at)

@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consultdesk.accounts.models import User
+from consultdesk.clients import services as client_services
+from consultdesk.clients.models import ContactRole
+from consultdesk.consultations import services
+from consultdesk.consultations.access import consultation_for
+from consultdesk.consultations.choices import CATEGORY_FOCUS, Channel, Direction, Outcome, Stage
+from consultdesk.consultations.forms import (
+    AssignForm,
+    ConsultationCreateForm,
+    InboxFilterForm,
+    MessageForm,
+    RecordForm,
+    TransitionForm,
+)
+from consultdesk.consultations.models import Consultation, ConsultationQuerySet
+from consultdesk.consultations.timeline import timeline_entries
+from consultdesk.consultations.workflow import ORDER, entry_gaps, next_stage
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _filtered_inbox(user: User, form: InboxFilterForm) -> ConsultationQuerySet:
+    consultations = Consultation.objects.visible_to(user)
+    if not form.is_valid():
+        return consultations
+    data = form.cleaned_data
+    if data["view"] == "mine":
+        consultations = consultations.filter(owner=user)
+    elif data["view"] == "unassigned":
+        consultations = consultations.filter(owner__isnull=True)
+    for field in ("stage", "category", "channel", "priority", "owner"):
+        if data[field]:
+            consultations = consultations.filter(**{field: data[field]})
+    if data["open"]:
+        consultations = consultations.open()
+    return consultations
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The consultant's home: every visible consultation, new and unanswered first."""
+    user = _user(request)
+    form = InboxFilterForm(request.GET)
+    consultations = _filtered_inbox(user, form)
+    page = Paginator(
+        consultations.select_related("client", "owner").inbox_order(),
+        settings.CONSULTDESK_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    stage_counts = dict(
+        Consultation.objects.visible_to(user)
+        .values_list("stage")
+        .annotate(total=Count("id"))
+        .order_by()
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "stage_counts": [(stage, stage_counts.get(stage.value, 0)) for stage in ORDER],
+        "awaiting_count": Consultation.objects.visible_to(user)
+        .filter(awaiting_reply=True)
+        .open()
+        .count(),
+    }
+    template = "consultations/_inbox_rows.html" if request.htmx else "consultations/inbox.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _detail_context(consultation: Consultation, user: User, **forms: Any) -> dict[str, Any]:
+    following = next_stage(Stage(consultation.stage))
+    return {
+        "consultation": consultation,
+        "stages": ORDER,
+        "current_index": ORDER.index(Stage(consultation.stage)),
+        "next_stage": following,
+        "missing": entry_gaps(following, consultation.record_snapshot()) if following else [],
+        "focus": CATEGORY_FOCUS.get(consultation.category),  # type: ignore[call-overload]
+        "timeline": timeline_entries(consultation),
+        "contacts": consultation.contacts.all(),
+        "record_form": forms.get("record_form")
+        or RecordForm(instance=consultation, initial={"version": consultation.version}),
+        "transition_form": forms.get("transition_form")
+        or TransitionForm(initial={"to": following or Stage.RECEIVED}),
+        "assign_form": AssignForm(initial={"owner": consultation.owner_id}),
+        "message_form": forms.get("message_form") or MessageForm(),
+        "conflict": forms.get("conflict"),
+        "outcomes": Outcome,
+    }
+
+
+def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = consultation_for(_user(request), pk)
+    return render(
+        request, "consultations/detail.html", _detail_context(consultation, _user(request))
+    )
+
+
+@require_POST
+def record_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the record form; a stale version shows the other person's values instead."""
+    user = _user(request)
+    consultation = consultation_for(user, pk)
+    form = RecordForm(request.POST, instance=consultation)
+    conflict = None
+    if form.is_valid():
+        try:
+            services.consultation_update_record(
+                consultation=consultation,
+                changes=form.changes(),
+                expected_version=form.cleaned_data["version"],
+                actor=user,
+            )
+        except services.RecordConflict as error:
+            conflict = error
+            # Saving again means "I have seen their change": offer the new version.
+            refreshed = request.POST.copy()
+            refreshed["version"] = str(error.current.version)
+            form.data = refreshed
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            if not request.htmx:  # type: ignore[attr-defined]
+                messages.success(request, _("Record saved."))
+                return redirect("consultation_detail", pk=pk)
+            consultation = consultation_for(user, pk)
+            form = RecordForm(instance=consultation, initial={"version": consultation.version})
+    status = 409 if conflict else (200 if form.is_valid() else 422)
+    context = _detail_context(consultation, user, record_form=form, conflict=conflict)
+    if conflict:
+        context["conflict_fields"] = [
+            (form.fields[name].label, value) for name, value in conflict.theirs.items()
+        ]
+    template = "consultations/_record.html" if request.htmx else "consultations/detail.html"  # type: ignore[attr-defined]
+    # htmx swaps only 2xx answers by default; the partial marks errors itself.
+    return render(request, template, context, status=200 if request.htmx else status)  # type: ignore[attr-defined]
+
+
+@require_POST
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    consultation = consultation_for(user, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consultation_transition(
+                consultation=consultation,
+                to=Stage(form.cleaned_data["to"]),
+                reason=form.cleaned_data["reason"],
+                outcome=Outcome(form.cleaned_data["outcome"])
+                if form.cleaned_data["outcome"]
+                else None,
+                actor=user,
+            )
+        except services.TransitionRefused as refusal:
+            for item in refusal.missing:
+                target = item.field if item.field in form.fields else None
+                form.add_error(target, str(item.message))
+        else:
+            messages.success(request, _("Stage changed."))
+            return redirect("consultation_detail", pk=pk)
+    context = _detail_context(consultation, user, transition_form=form)
+    return render(request, "consultations/detail.html", context, status=422)
+
+
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    consultation = consultation_for(user, pk)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        services.consultation_assign(
+            consultation=consultation, owner=form.cleaned_data["owner"], actor=user
+        )
+        messages.success(request, _("Owner changed."))
+        if not Consultation.objects.visible_to(user).filter(pk=pk).exists():
+            return redirect("inbox")  # handed over to someone else
+    return redirect("consultation_detail", pk=pk)
+
+
+@require_POST
+def message_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    consultation = consultation_for(user, pk)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(consultation, user, message_form=form)
+        return render(request, "consultations/detail.html", context, status=422)
+    services.message_add(
+        consultation=consultation,
+        direction=Direction(form.cleaned_data["direction"]),
+        channel=consultation.channel,  # type: ignore[arg-type]
+        body=form.cleaned_data["body"],
+        actor=user,
+    )
+    return redirect("consultation_detail", pk=pk)
+
+
+def consultation_create(request: HttpRequest) -> HttpResponse:
+    """Enter a consultation by hand (a phone call, a referral, a visit)."""
+    form = ConsultationCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        consultation = _create_from_form(form.cleaned_data, _user(request))
+        return redirect("consultation_detail", pk=consultation.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "consultations/create.html", {"form": form}, status=status)
+
+
+@transaction.atomic
+def _create_from_form(data: dict[str, Any], user: User) -> Consultation:
+    client = data["client"]
+    if client is None and data["new_client_name"]:
+        client = client_services.client_create(name=data["new_client_name"])
+    contact = None
+    if data["contact_name"]:
+        contact = client_services.contact_create(
+            client=client,
+            name=data["contact_name"],
+            phone=data["contact_phone"],
+            email=data["contact_email"],
+            role=ContactRole.OTHER,
+        )
+    return services.consultation_create(
+        title=data["title"],
+        channel=Channel(data["channel"]),
+        client=client,
+        contact=contact,
+        owner=user,
+        priority=data["priority"],
+        first_message=data["first_message"],
+        actor=user,
+    )

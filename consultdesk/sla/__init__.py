@@ -1,0 +1,1 @@
+"""Service levels: pure business-time maths (``businesstime``) and calendar seed data."""

@@ -1,0 +1,42 @@
+import polib
+from django.conf import settings
+
+from consultdesk.accounts.models import User
+from consultdesk.conftest import logged_in
+from consultdesk.consultations.models import Consultation
+
+
+def test_the_health_check_needs_no_login(db: None, client: object) -> None:
+    response = client.get("/health")  # type: ignore[attr-defined]
+    assert (response.status_code, response.content) == (200, b"ok")
+
+
+def test_the_home_page_leads_to_the_inbox(alice: User) -> None:
+    assert logged_in(alice).get("/")["Location"] == "/inbox/"
+
+
+def test_an_unknown_page_is_a_friendly_404(alice: User) -> None:
+    response = logged_in(alice).get("/no-such-page/")
+    assert response.status_code == 404
+    assert "This page does not exist" in response.content.decode()
+
+
+def test_every_navigation_page_renders(alices_case: Consultation, alice: User) -> None:
+    browser = logged_in(alice)
+    for path in [
+        "/inbox/",
+        "/inbox/?open=on",
+        "/clients/",
+        f"/clients/{alices_case.client_id}/",
+        "/dashboard/",
+        "/consultations/new/",
+    ]:
+        assert browser.get(path).status_code == 200, path
+
+
+def test_the_chinese_catalogue_is_complete() -> None:
+    catalogue = polib.pofile(
+        str(settings.LOCALE_PATHS[0] / "zh_Hans" / "LC_MESSAGES" / "django.po")
+    )
+    assert catalogue.percent_translated() == 100
+    assert catalogue.fuzzy_entries() == []
