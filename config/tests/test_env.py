@@ -75,8 +75,8 @@ def test_it_rejects_an_unknown_time_zone_or_language(monkeypatch: pytest.MonkeyP
     from config.env import env_choice, env_time_zone
 
     monkeypatch.setenv("TIME_ZONE", "Mars/Olympus")
-    with pytest.raises(ImproperlyConfigured, match="TIME_ZONE='Mars/Olympus' is not a known time zone"):
+    with pytest.raises(ImproperlyConfigured, match="'Mars/Olympus' is not a known time zone"):
         env_time_zone("TIME_ZONE", default="Asia/Shanghai")
     monkeypatch.setenv("LANGUAGE_CODE", "fr")
-    with pytest.raises(ImproperlyConfigured, match="LANGUAGE_CODE='fr' must be one of: zh-hans, en"):
+    with pytest.raises(ImproperlyConfigured, match="LANGUAGE_CODE='fr' must be one of: zh-hans"):
         env_choice("LANGUAGE_CODE", default="zh-hans", choices=["zh-hans", "en"])
