@@ -67,3 +67,11 @@ def logged_in(user: User) -> HttpClient:
     client = HttpClient()
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Cached values (e.g. inbox counts keyed by user id) must not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -4,10 +4,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from consultdesk.clients import services
 from consultdesk.clients.models import Client, Contact, ContactRole
+from consultdesk.web.pagination import CappedPageNumberPagination
 
 router = Router(tags=["clients"])
 
@@ -51,7 +52,7 @@ class ContactOut(ContactIn):
 
 # Clients and contacts are shared reference data: every team member may read them.
 @router.get("/clients", response=list[ClientOut], summary="List clients")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(CappedPageNumberPagination, page_size=50)
 def client_list(request: HttpRequest, q: str = "") -> QuerySet[Client]:
     clients = Client.objects.order_by("name", "id")
     return clients.filter(name__icontains=q) if q else clients

@@ -1,11 +1,11 @@
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from consultdesk.clients.models import Client
 from consultdesk.consultations.models import Consultation
+from consultdesk.web.pagination import window_page
 
 
 def client_list(request: HttpRequest) -> HttpResponse:
@@ -15,7 +15,9 @@ def client_list(request: HttpRequest) -> HttpResponse:
     )
     if query:
         clients = clients.filter(name__icontains=query)
-    page = Paginator(clients, settings.CONSULTDESK_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = window_page(
+        clients, page=request.GET.get("page"), per_page=settings.CONSULTDESK_PAGE_SIZE
+    )
     return render(request, "clients/list.html", {"page": page, "query": query})
 
 
@@ -28,8 +30,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("owner")
         .inbox_order()
     )
-    page = Paginator(consultations, settings.CONSULTDESK_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = window_page(
+        consultations, page=request.GET.get("page"), per_page=settings.CONSULTDESK_PAGE_SIZE
     )
     return render(
         request,

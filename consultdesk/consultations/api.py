@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from consultdesk.accounts.models import User
 from consultdesk.clients.models import Client, Contact
@@ -21,11 +21,14 @@ from consultdesk.consultations.schemas import (
     ConsultationOut,
     ProblemOut,
     RecordPatch,
+    ShareIn,
+    TagsIn,
     TimelineEntry,
     TransitionIn,
 )
 from consultdesk.consultations.timeline import timeline_entries
 from consultdesk.consultations.workflow import entry_gaps, next_stage
+from consultdesk.web.pagination import CappedPageNumberPagination
 
 router = Router(tags=["consultations"])
 
@@ -34,7 +37,7 @@ def _detail(consultation: Consultation) -> Consultation:
     """Reload after a change (access was checked before it) and attach the gate report."""
     consultation = (
         Consultation.objects.select_related("client", "owner", "primary_contact")
-        .prefetch_related("contacts")
+        .prefetch_related("contacts", "tags", "shared_with")
         .get(pk=consultation.pk)
     )
     following = next_stage(consultation.stage)  # type: ignore[arg-type]
@@ -48,7 +51,7 @@ def _user(request: HttpRequest) -> User:
 
 
 @router.get("/consultations", response=list[ConsultationListItem], summary="List consultations")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(CappedPageNumberPagination, page_size=50)
 def consultation_list(
     request: HttpRequest, filters: Query[ConsultationFilter]
 ) -> QuerySet[Consultation]:
@@ -151,6 +154,29 @@ def consultation_assign(request: HttpRequest, pk: int, payload: AssignIn) -> Any
     if owner is not None and not owner.is_active:
         raise ValidationError({"owner_id": "This user is not active."})
     services.consultation_assign(consultation=consultation, owner=owner, actor=_user(request))
+    return _detail(consultation)
+
+
+@router.post(
+    "/consultations/{pk}/share",
+    response=ConsultationOut,
+    summary="Set the consultants it is shared with",
+)
+def consultation_share(request: HttpRequest, pk: int, payload: ShareIn) -> Any:
+    consultation = consultation_for(_user(request), pk)
+    users = list(User.objects.filter(pk__in=payload.user_ids, is_active=True))
+    if len(users) != len(set(payload.user_ids)):
+        raise ValidationError({"user_ids": "Unknown or inactive user."})
+    services.consultation_share(consultation=consultation, users=users, actor=_user(request))
+    return _detail(consultation)
+
+
+@router.put("/consultations/{pk}/tags", response=ConsultationOut, summary="Replace the tags")
+def consultation_tags(request: HttpRequest, pk: int, payload: TagsIn) -> Any:
+    consultation = consultation_for(_user(request), pk)
+    services.consultation_set_tags(
+        consultation=consultation, names=payload.tags, actor=_user(request)
+    )
     return _detail(consultation)
 
 

@@ -116,7 +116,10 @@ class ConsultationCreateForm(forms.Form):
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(label=_("Move to"), choices=Stage.choices)
     reason = forms.CharField(
-        label=_("Reason"), max_length=2000, required=False, widget=forms.TextInput()
+        label=_("Reason"),
+        max_length=2000,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Reason (to move back or close)")}),
     )
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=[("", "—"), *Outcome.choices], required=False
@@ -130,6 +133,28 @@ class AssignForm(forms.Form):
         required=False,
         empty_label=_("Unassigned"),
     )
+
+
+class ShareForm(forms.Form):
+    users = forms.ModelMultipleChoiceField(
+        label=_("Shared with"),
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+
+class TagsForm(forms.Form):
+    tags = forms.CharField(
+        label=_("Tags"),
+        max_length=500,
+        required=False,
+        help_text=_("Separate tags with commas."),
+    )
+
+    def names(self) -> list[str]:
+        text = self.cleaned_data["tags"].replace("，", ",")
+        return [name for name in text.split(",") if name.strip()]
 
 
 class MessageForm(forms.Form):

@@ -63,9 +63,20 @@ class ConsultationOut(ConsultationListItem):
     def resolve_outcome(obj: object) -> str | None:
         return getattr(obj, "outcome", "") or None
 
+    tags: list[str]
+    shared_with_ids: list[int]
+
     @staticmethod
     def resolve_contact_ids(obj: object) -> list[int]:
         return [contact.pk for contact in obj.contacts.all()]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_tags(obj: object) -> list[str]:
+        return [tag.name for tag in obj.tags.all()]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_shared_with_ids(obj: object) -> list[int]:
+        return [user.pk for user in obj.shared_with.all()]  # type: ignore[attr-defined]
 
 
 class ConsultationFilter(FilterSchema):
@@ -119,6 +130,14 @@ class TransitionIn(Schema):
 
 class AssignIn(Schema):
     owner_id: int | None
+
+
+class ShareIn(Schema):
+    user_ids: list[int]
+
+
+class TagsIn(Schema):
+    tags: list[str] = Field(..., max_length=50)
 
 
 class MissingOut(Schema):

@@ -23,7 +23,7 @@ from consultdesk.consultations.choices import (
     Stage,
 )
 from consultdesk.consultations.events import changes_between, event_record, jsonable
-from consultdesk.consultations.models import Consultation, Message, ReferenceCounter
+from consultdesk.consultations.models import Consultation, Message, ReferenceCounter, Tag
 from consultdesk.consultations.workflow import Missing, Move, classify_move, transition_gaps
 
 RECORD_FIELDS = (
@@ -236,6 +236,46 @@ def consultation_assign(
         actor=actor,
         kind=EventKind.ASSIGNED,
         data={"before": jsonable(before), "after": jsonable(owner)},
+    )
+    return consultation
+
+
+@transaction.atomic
+def consultation_share(
+    *, consultation: Consultation, users: list[User], actor: User | None
+) -> Consultation:
+    """Let these consultants see the consultation too (replaces the previous list)."""
+    before = sorted(user.username for user in consultation.shared_with.all())
+    consultation.shared_with.set(users)
+    after = sorted(user.username for user in users)
+    if before != after:
+        event_record(
+            consultation=consultation,
+            actor=actor,
+            kind=EventKind.SHARED,
+            data={"before": before, "after": after},
+        )
+    return consultation
+
+
+@transaction.atomic
+def consultation_set_tags(
+    *, consultation: Consultation, names: list[str], actor: User | None
+) -> Consultation:
+    """Replace the tags; names are trimmed, deduplicated and created on first use."""
+    wanted = sorted({name.strip()[:50] for name in names if name.strip()})
+    before = sorted(consultation.tags.values_list("name", flat=True))
+    if wanted == before:
+        return consultation
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}
+    missing = [Tag(name=name) for name in wanted if name not in existing]
+    Tag.objects.bulk_create(missing, ignore_conflicts=True)
+    consultation.tags.set(Tag.objects.filter(name__in=wanted))
+    event_record(
+        consultation=consultation,
+        actor=actor,
+        kind=EventKind.RECORD_CHANGED,
+        data={"changes": {"tags": {"before": before, "after": wanted}}},
     )
     return consultation
 

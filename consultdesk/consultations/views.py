@@ -4,10 +4,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,11 +24,14 @@ from consultdesk.consultations.forms import (
     InboxFilterForm,
     MessageForm,
     RecordForm,
+    ShareForm,
+    TagsForm,
     TransitionForm,
 )
 from consultdesk.consultations.models import Consultation, ConsultationQuerySet
 from consultdesk.consultations.timeline import timeline_entries
 from consultdesk.consultations.workflow import ORDER, entry_gaps, next_stage
+from consultdesk.web.pagination import capped_count, window_page
 
 
 def _user(request: HttpRequest) -> User:
@@ -58,37 +60,59 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = InboxFilterForm(request.GET)
     consultations = _filtered_inbox(user, form)
-    page = Paginator(
+    page = window_page(
         consultations.select_related("client", "owner").inbox_order(),
-        settings.CONSULTDESK_PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    stage_counts = dict(
-        Consultation.objects.visible_to(user)
-        .values_list("stage")
-        .annotate(total=Count("id"))
-        .order_by()
+        page=request.GET.get("page"),
+        per_page=settings.CONSULTDESK_PAGE_SIZE,
     )
-    context = {
-        "form": form,
-        "page": page,
-        "stage_counts": [(stage, stage_counts.get(stage.value, 0)) for stage in ORDER],
-        "awaiting_count": Consultation.objects.visible_to(user)
-        .filter(awaiting_reply=True)
-        .open()
-        .count(),
-    }
     template = "consultations/_inbox_rows.html" if request.htmx else "consultations/inbox.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    return render(request, template, {"form": form, "page": page})
+
+
+STAGE_COUNT_CAP = 999
+STAGE_COUNTS_SECONDS = 30
+
+
+def inbox_counts(request: HttpRequest) -> HttpResponse:
+    """The sidebar's counts, loaded after the list and cached briefly: one capped
+    index walk per stage instead of a GROUP BY over every row."""
+    user = _user(request)
+    key = f"inbox-counts:{user.pk}"
+    counts = cache.get(key)
+    if counts is None:
+        visible = Consultation.objects.visible_to(user)
+        counts = {
+            "awaiting": capped_count(
+                visible.filter(awaiting_reply=True).open(), cap=STAGE_COUNT_CAP
+            ),
+            "stages": [
+                (stage.value, capped_count(visible.filter(stage=stage), cap=STAGE_COUNT_CAP))
+                for stage in ORDER
+            ],
+        }
+        cache.set(key, counts, STAGE_COUNTS_SECONDS)
+    context = {
+        "awaiting_count": counts["awaiting"],
+        "stage_counts": [(Stage(value), total) for value, total in counts["stages"]],
+        "cap": STAGE_COUNT_CAP,
+    }
+    return render(request, "consultations/_inbox_counts.html", context)
 
 
 def _detail_context(consultation: Consultation, user: User, **forms: Any) -> dict[str, Any]:
     following = next_stage(Stage(consultation.stage))
+    missing = entry_gaps(following, consultation.record_snapshot()) if following else []
+    tags = [tag.name for tag in consultation.tags.all()]
     return {
         "consultation": consultation,
         "stages": ORDER,
         "current_index": ORDER.index(Stage(consultation.stage)),
         "next_stage": following,
-        "missing": entry_gaps(following, consultation.record_snapshot()) if following else [],
+        "missing": missing,
+        "gate_fields": {item.field for item in missing},
+        "tags": tags,
+        "share_form": ShareForm(initial={"users": list(consultation.shared_with.all())}),
+        "tags_form": TagsForm(initial={"tags": ", ".join(tags)}),
         "focus": CATEGORY_FOCUS.get(consultation.category),  # type: ignore[call-overload]
         "timeline": timeline_entries(consultation),
         "contacts": consultation.contacts.all(),
@@ -190,6 +214,29 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Owner changed."))
         if not Consultation.objects.visible_to(user).filter(pk=pk).exists():
             return redirect("inbox")  # handed over to someone else
+    return redirect("consultation_detail", pk=pk)
+
+
+@require_POST
+def share(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    consultation = consultation_for(user, pk)
+    form = ShareForm(request.POST)
+    if form.is_valid():
+        services.consultation_share(
+            consultation=consultation, users=list(form.cleaned_data["users"]), actor=user
+        )
+        messages.success(request, _("Sharing updated."))
+    return redirect("consultation_detail", pk=pk)
+
+
+@require_POST
+def tags_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    consultation = consultation_for(user, pk)
+    form = TagsForm(request.POST)
+    if form.is_valid():
+        services.consultation_set_tags(consultation=consultation, names=form.names(), actor=user)
     return redirect("consultation_detail", pk=pk)
 
 

@@ -165,3 +165,30 @@ def test_session_authentication_works_for_the_browser(
     browser = HttpClient()
     browser.force_login(alice)
     assert browser.get(f"/api/v1/consultations/{alices_case.pk}").status_code == 200
+
+
+def test_sharing_lets_bob_see_alices_case(
+    alices_case: Consultation, alice: User, bob: User
+) -> None:
+    assert api_as(bob).get(f"/api/v1/consultations/{alices_case.pk}").status_code == 404
+    response = send(
+        api_as(alice), "post", f"/consultations/{alices_case.pk}/share", {"user_ids": [bob.pk]}
+    )
+    assert response.json()["shared_with_ids"] == [bob.pk]  # type: ignore[attr-defined]
+    assert api_as(bob).get(f"/api/v1/consultations/{alices_case.pk}").status_code == 200
+
+
+def test_sharing_with_an_unknown_user_is_a_422(alices_case: Consultation, alice: User) -> None:
+    response = send(
+        api_as(alice), "post", f"/consultations/{alices_case.pk}/share", {"user_ids": [999]}
+    )
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    assert not alices_case.shared_with.exists()
+
+
+def test_tags_are_trimmed_deduplicated_and_replaced(alices_case: Consultation, alice: User) -> None:
+    path = f"/consultations/{alices_case.pk}/tags"
+    response = send(api_as(alice), "put", path, {"tags": [" 教育 ", "教育", "urgent"]})
+    assert response.json()["tags"] == ["urgent", "教育"]  # type: ignore[attr-defined]
+    response = send(api_as(alice), "put", path, {"tags": ["教育"]})
+    assert response.json()["tags"] == ["教育"]  # type: ignore[attr-defined]

@@ -190,3 +190,37 @@ def test_creating_by_hand_without_a_title_returns_a_field_error(alice: User) -> 
     assert response.status_code == 422
     assert response.context["form"].errors["title"] == ["This field is required."]
     assert not Consultation.objects.exists()
+
+
+def test_empty_mandatory_fields_stand_out_on_the_record_form(
+    alices_case: Consultation, alice: User
+) -> None:
+    page = logged_in(alice).get(reverse("consultation_detail", args=[alices_case.pk]))
+    html = page.content.decode()
+    assert html.count("gate-missing") == 6  # size, level, goal, systems, budget, timeline
+
+
+def test_sharing_and_tagging_from_the_page(
+    alices_case: Consultation, alice: User, bob: User
+) -> None:
+    browser = logged_in(alice)
+    browser.post(reverse("consultation_share", args=[alices_case.pk]), {"users": [bob.pk]})
+    browser.post(
+        reverse("consultation_tags", args=[alices_case.pk]), {"tags": "教育，家长端, 教育"}
+    )
+    assert list(alices_case.shared_with.all()) == [bob]
+    assert sorted(alices_case.tags.values_list("name", flat=True)) == ["家长端", "教育"]
+    assert (
+        logged_in(bob).get(reverse("consultation_detail", args=[alices_case.pk])).status_code == 200
+    )
+
+
+def test_the_stage_counts_only_count_what_the_user_may_see(
+    alices_case: Consultation, alice: User, charlie: User
+) -> None:
+    mine = logged_in(alice).get(reverse("inbox_counts")).context
+    theirs = logged_in(charlie).get(reverse("inbox_counts")).context
+    assert dict(mine["stage_counts"])[Stage.RECEIVED] == 1
+    assert mine["awaiting_count"] == 1
+    assert dict(theirs["stage_counts"])[Stage.RECEIVED] == 0
+    assert theirs["awaiting_count"] == 0
