@@ -57,10 +57,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "consultdesk.accounts",
     "consultdesk.web",
     "consultdesk.clients",
     "consultdesk.consultations",
+    "consultdesk.sla",
+    "consultdesk.intake",
     "consultdesk.demo",
 ]
 
@@ -177,6 +181,11 @@ CACHES = {
 }
 
 CONSULTDESK_PAGE_SIZE = env_int("CONSULTDESK_PAGE_SIZE", default=50)
+
+# Background work (notifications, SLA sweeps, mail polling) goes through Django's Tasks
+# API (the django-tasks backport) into a database-backed queue that `consultdesk worker`
+# drains; several workers may share it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
     "version": 1,

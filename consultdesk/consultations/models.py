@@ -144,6 +144,9 @@ class Consultation(models.Model):
     last_activity_at = models.DateTimeField()
     latest_snippet = models.CharField(max_length=200, blank=True)
     received_at = models.DateTimeField(_("received at"))
+    # Service-level deadlines (consultdesk.sla computes them; null = no clock running).
+    first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
+    summary_due = models.DateTimeField(_("summary due"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic concurrency: every record update must name the version it started from.
@@ -174,6 +177,17 @@ class Consultation(models.Model):
             models.Index(
                 fields=["priority", "-awaiting_reply", "-last_activity_at"],
                 name="cons_priority_idx",
+            ),
+            # The SLA sweep and "overdue" filters read only the running clocks.
+            models.Index(
+                fields=["first_response_due"],
+                name="cons_response_due_idx",
+                condition=Q(first_response_due__isnull=False),
+            ),
+            models.Index(
+                fields=["summary_due"],
+                name="cons_summary_due_idx",
+                condition=Q(summary_due__isnull=False),
             ),
         ]
         constraints = [
@@ -235,6 +249,9 @@ class Message(models.Model):
     )
     sender = models.CharField(_("from"), max_length=200, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
+    # The channel's own id (email Message-ID, WeChat MsgId…): a repeated delivery is
+    # recognised by it, and email replies are threaded through it.
+    external_id = models.CharField(max_length=300, blank=True)
     body = models.TextField(
         _("message"), max_length=100_000, validators=[MaxLengthValidator(100_000)]
     )
@@ -244,6 +261,13 @@ class Message(models.Model):
     class Meta:
         ordering = ["occurred_at", "id"]
         indexes = [models.Index(fields=["consultation", "occurred_at"], name="msg_timeline_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=~Q(external_id=""),
+                name="msg_unique_external_id",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
