@@ -181,6 +181,17 @@ CACHES = {
 }
 
 CONSULTDESK_PAGE_SIZE = env_int("CONSULTDESK_PAGE_SIZE", default=50)
+# Public website form: submissions allowed per IP address in ten minutes.
+CONSULTDESK_FORM_RATE = env_int("CONSULTDESK_FORM_RATE", default=5)
+# Inbound mail by IMAP (consultdesk fetch-mail; the worker polls it when IMAP_HOST is set).
+IMAP_HOST = env_str("IMAP_HOST", default="")
+IMAP_PORT = env_int("IMAP_PORT", default=993)
+IMAP_SSL = env_bool("IMAP_SSL", default=True)
+IMAP_USER = env_str("IMAP_USER", default="")
+IMAP_PASSWORD = env_str("IMAP_PASSWORD", default="")
+IMAP_FOLDER = env_str("IMAP_FOLDER", default="INBOX")
+# Inbound mail: attachments above this size are listed but not kept.
+CONSULTDESK_MAX_ATTACHMENT_MB = env_int("CONSULTDESK_MAX_ATTACHMENT_MB", default=25)
 
 # Background work (notifications, SLA sweeps, mail polling) goes through Django's Tasks
 # API (the django-tasks backport) into a database-backed queue that `consultdesk worker`

@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/v1/", _api_urls()),
     path("", include("consultdesk.consultations.urls")),
     path("clients/", include("consultdesk.clients.urls")),
+    path("intake/", include("consultdesk.intake.urls")),
 ]
 
 handler404 = "consultdesk.web.views.error_404"

@@ -158,9 +158,15 @@ class TagsForm(forms.Form):
 
 
 class MessageForm(forms.Form):
+    SEND_EMAIL = "email"
+
     direction = forms.ChoiceField(
         label=_("Kind"),
-        choices=[(Direction.NOTE, Direction.NOTE.label), (Direction.OUTBOUND, _("Reply logged"))],
+        choices=[
+            (Direction.NOTE, Direction.NOTE.label),
+            ("email", _("Reply by email")),
+            (Direction.OUTBOUND, _("Reply given elsewhere (log only)")),
+        ],
     )
     body = forms.CharField(
         label=_("Message"), max_length=100_000, widget=forms.Textarea(attrs={"rows": 3})

@@ -233,6 +233,13 @@ class Consultation(models.Model):
         )
 
 
+class Delivery(models.TextChoices):
+    NOT_SENT = "", _("Not sent by ConsultDesk")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Sending failed")
+
+
 class Message(models.Model):
     """One exchange with the client on any channel, or an internal note."""
 
@@ -252,6 +259,9 @@ class Message(models.Model):
     # The channel's own id (email Message-ID, WeChat MsgId…): a repeated delivery is
     # recognised by it, and email replies are threaded through it.
     external_id = models.CharField(max_length=300, blank=True)
+    # Outbound messages ConsultDesk sends itself (email replies) report how that went.
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, blank=True)
+    delivery_error = models.TextField(blank=True)
     body = models.TextField(
         _("message"), max_length=100_000, validators=[MaxLengthValidator(100_000)]
     )

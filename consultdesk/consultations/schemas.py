@@ -162,7 +162,10 @@ class TimelineEntry(Schema):
     direction: Direction | None = None
     channel: Channel | None = None
     sender: str = ""
+    subject: str = ""
     body: str = ""
+    delivery: str = ""
+    delivery_error: str = ""
     kind: str = ""
     actor: str = ""
     data: dict[str, object] = {}

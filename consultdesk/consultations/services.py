@@ -292,6 +292,7 @@ def message_add(
     contact: Contact | None = None,
     subject: str = "",
     sender: str = "",
+    external_id: str = "",
 ) -> Message:
     """Add a message to the timeline and update the inbox state it drives."""
     occurred_at = occurred_at or timezone.now()
@@ -305,6 +306,7 @@ def message_add(
         author=actor if direction != Direction.INBOUND else None,
         subject=subject,
         sender=sender or (str(contact) if contact else str(actor or "")),
+        external_id=external_id,
     )
     message.full_clean()
     message.save()

@@ -18,14 +18,19 @@ class TimelineItem:
     sender: str = ""
     body: str = ""
     subject: str = ""
+    delivery: str = ""
+    delivery_error: str = ""
+    attachments: list[Any] = field(default_factory=list)
     kind: str = ""
     actor: str = ""
     data: dict[str, Any] = field(default_factory=dict)
 
 
 def timeline_entries(consultation: Consultation) -> list[TimelineItem]:
-    """Messages and audit events merged by time (two queries, whatever the length)."""
-    messages = consultation.messages.order_by("-occurred_at", "-id")[:TIMELINE_LIMIT]
+    """Messages and audit events merged by time (three queries, whatever the length)."""
+    messages = consultation.messages.prefetch_related("attachments").order_by(
+        "-occurred_at", "-id"
+    )[:TIMELINE_LIMIT]
     events = consultation.events.select_related("actor").order_by("-created_at", "-id")[
         :TIMELINE_LIMIT
     ]
@@ -38,6 +43,9 @@ def timeline_entries(consultation: Consultation) -> list[TimelineItem]:
             sender=message.sender,
             subject=message.subject,
             body=message.body,
+            delivery=message.delivery,
+            delivery_error=message.delivery_error,
+            attachments=list(message.attachments.all()),
         )
         for message in messages
     ]

@@ -31,6 +31,7 @@ from consultdesk.consultations.forms import (
 from consultdesk.consultations.models import Consultation, ConsultationQuerySet
 from consultdesk.consultations.timeline import timeline_entries
 from consultdesk.consultations.workflow import ORDER, entry_gaps, next_stage
+from consultdesk.intake.replies import email_reply_send
 from consultdesk.web.pagination import capped_count, window_page
 
 
@@ -248,6 +249,15 @@ def message_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         context = _detail_context(consultation, user, message_form=form)
         return render(request, "consultations/detail.html", context, status=422)
+    if form.cleaned_data["direction"] == MessageForm.SEND_EMAIL:
+        try:
+            email_reply_send(consultation=consultation, body=form.cleaned_data["body"], actor=user)
+        except ValidationError:
+            form.add_error("direction", _("This client has no email address to reply to."))
+            context = _detail_context(consultation, user, message_form=form)
+            return render(request, "consultations/detail.html", context, status=422)
+        messages.success(request, _("Reply queued for sending."))
+        return redirect("consultation_detail", pk=pk)
     services.message_add(
         consultation=consultation,
         direction=Direction(form.cleaned_data["direction"]),
