@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -11,7 +11,7 @@ from consultdesk.accounts.models import User
 from consultdesk.clients.models import Client, Contact
 from consultdesk.consultations import services
 from consultdesk.consultations.access import consultation_for
-from consultdesk.consultations.models import Consultation
+from consultdesk.consultations.models import Consultation, Message
 from consultdesk.consultations.schemas import (
     AssignIn,
     ConflictOut,
@@ -19,6 +19,7 @@ from consultdesk.consultations.schemas import (
     ConsultationIn,
     ConsultationListItem,
     ConsultationOut,
+    MergeIn,
     ProblemOut,
     RecordPatch,
     ShareIn,
@@ -178,6 +179,33 @@ def consultation_tags(request: HttpRequest, pk: int, payload: TagsIn) -> Any:
         consultation=consultation, names=payload.tags, actor=_user(request)
     )
     return _detail(consultation)
+
+
+@router.post(
+    "/consultations/{pk}/merge",
+    response=ConsultationOut,
+    summary="Merge this consultation into another (managers)",
+)
+def consultation_merge(request: HttpRequest, pk: int, payload: MergeIn) -> Any:
+    user = _user(request)
+    if not user.sees_everything:
+        raise Http404
+    source = consultation_for(user, pk)
+    target = consultation_for(user, payload.target_id)
+    return _detail(services.consultation_merge(source=source, target=target, actor=user))
+
+
+@router.post(
+    "/consultations/{pk}/messages/{message_pk}/split",
+    response={201: ConsultationOut},
+    summary="Move one message into a new consultation (managers)",
+)
+def message_split(request: HttpRequest, pk: int, message_pk: int) -> Any:
+    user = _user(request)
+    if not user.sees_everything:
+        raise Http404
+    message = get_object_or_404(Message, pk=message_pk, consultation=consultation_for(user, pk))
+    return Status(201, _detail(services.message_split(message=message, actor=user)))
 
 
 @router.get(

@@ -41,6 +41,7 @@ class Outcome(models.TextChoices):
     LOST = "lost", _("Lost")
     DECLINED = "declined", _("Declined")
     COMPLETED = "completed", _("Completed")
+    MERGED = "merged", _("Merged into another consultation")
 
 
 class Channel(models.TextChoices):
@@ -82,3 +83,5 @@ class EventKind(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
     SHARED = "shared", _("Shared")
     MESSAGE_ADDED = "message_added", _("Message added")
+    MERGED = "merged", _("Merged")
+    SPLIT = "split", _("Split")

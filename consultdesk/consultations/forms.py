@@ -195,3 +195,20 @@ class InboxFilterForm(forms.Form):
         empty_label=_("Any owner"),
     )
     open = forms.BooleanField(required=False)
+
+
+class MergeForm(forms.Form):
+    target = forms.CharField(
+        label=_("Merge into (reference)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "CD-2026-000123"}),
+    )
+
+    def clean_target(self) -> Consultation:
+        reference = self.cleaned_data["target"].strip().upper()
+        target = Consultation.objects.filter(reference=reference).first()
+        if target is None:
+            raise forms.ValidationError(
+                _("No consultation has the reference %(reference)s.") % {"reference": reference}
+            )
+        return target

@@ -107,6 +107,11 @@ class Consultation(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     outcome_reason = models.TextField(_("reason for the outcome"), blank=True)
     tags = models.ManyToManyField(Tag, related_name="consultations", blank=True)
+    # A consultation merged into another stays as a closed pointer, so its reference
+    # (quoted in old emails) still leads to the right place.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_from"
+    )
 
     # The initial requirement record (《初始需求记录表》).
     industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, blank=True)

@@ -132,6 +132,10 @@ class AssignIn(Schema):
     owner_id: int | None
 
 
+class MergeIn(Schema):
+    target_id: int
+
+
 class ShareIn(Schema):
     user_ids: list[int]
 

@@ -325,3 +325,105 @@ def message_add(
         data={"message": message.pk, "direction": direction},
     )
     return message
+
+
+MERGEABLE_RECORD_FIELDS = (
+    "industry",
+    "organisation_size",
+    "technical_level",
+    "core_goal",
+    "budget_min",
+    "budget_max",
+    "timeline_date",
+    "timeline_days",
+    "existing_systems",
+    "category",
+)
+
+
+@transaction.atomic
+def consultation_merge(
+    *, source: Consultation, target: Consultation, actor: User | None
+) -> Consultation:
+    """Move the source's timeline, contacts and tags into the target; the target's own
+    record values win, the source fills what is empty; the source closes as a pointer."""
+    if source.pk == target.pk:
+        raise ValidationError({"target": "A consultation cannot be merged into itself."})
+    # Decide on the stored rows, locked, not on what the caller happened to load.
+    locked = Consultation.objects.select_for_update().in_bulk([source.pk, target.pk])
+    source, target = locked[source.pk], locked[target.pk]
+    if source.merged_into_id is not None or source.stage == Stage.CLOSED:
+        raise ValidationError({"source": "Only an open consultation can be merged."})
+    Message.objects.filter(consultation=source).update(consultation=target)
+    target.contacts.add(*source.contacts.all())
+    target.tags.add(*source.tags.all())
+    filled = {
+        field: getattr(source, field)
+        for field in MERGEABLE_RECORD_FIELDS
+        if getattr(target, field) in ("", None) and getattr(source, field) not in ("", None)
+    }
+    if target.budget_min is not None or target.budget_max is not None:
+        # A budget range only makes sense whole: never combine two clients' ends.
+        filled.pop("budget_min", None)
+        filled.pop("budget_max", None)
+    filled["stressed"] = target.stressed + [
+        item for item in source.stressed if item not in target.stressed
+    ]
+    filled["asides"] = target.asides + [item for item in source.asides if item not in target.asides]
+    latest = target.messages.order_by("-occurred_at", "-id").first()
+    Consultation.objects.filter(pk=target.pk).update(
+        **filled,
+        version=F("version") + 1,
+        awaiting_reply=target.awaiting_reply or source.awaiting_reply,
+        last_activity_at=max(target.last_activity_at, source.last_activity_at),
+        latest_snippet=_snippet(latest.body) if latest else target.latest_snippet,
+    )
+    Consultation.objects.filter(pk=source.pk).update(
+        stage=Stage.CLOSED,
+        outcome=Outcome.MERGED,
+        outcome_reason=target.reference,
+        merged_into=target,
+        awaiting_reply=False,
+        version=F("version") + 1,
+    )
+    for consultation, role, other in ((target, "from", source), (source, "into", target)):
+        event_record(
+            consultation=consultation,
+            actor=actor,
+            kind=EventKind.MERGED,
+            data={role: other.reference, "filled": sorted(filled)},
+        )
+    target.refresh_from_db()
+    return target
+
+
+@transaction.atomic
+def message_split(*, message: Message, actor: User | None) -> Consultation:
+    """Give one message a consultation of its own (it was a different request)."""
+    source = message.consultation
+    if source.messages.count() == 1:
+        raise ValidationError({"message": "This is the consultation's only message."})
+    split_off = consultation_create(
+        title=(message.subject or message.body)[:80] or source.title,
+        channel=Channel(message.channel) if message.channel in Channel.values else Channel.MANUAL,
+        client=source.client,
+        contact=message.contact,
+        owner=source.owner,
+        received_at=message.occurred_at,
+        actor=actor,
+    )
+    Message.objects.filter(pk=message.pk).update(consultation=split_off)
+    Consultation.objects.filter(pk=split_off.pk).update(
+        awaiting_reply=message.direction == Direction.INBOUND,
+        last_activity_at=message.occurred_at,
+        latest_snippet=_snippet(message.body),
+    )
+    for consultation, role, other in ((source, "to", split_off), (split_off, "from", source)):
+        event_record(
+            consultation=consultation,
+            actor=actor,
+            kind=EventKind.SPLIT,
+            data={role: other.reference, "message": message.pk},
+        )
+    split_off.refresh_from_db()
+    return split_off

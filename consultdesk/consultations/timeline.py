@@ -13,6 +13,7 @@ TIMELINE_LIMIT = 500
 class TimelineItem:
     type: str
     at: datetime
+    pk: int | None = None
     direction: str | None = None
     channel: str | None = None
     sender: str = ""
@@ -38,6 +39,7 @@ def timeline_entries(consultation: Consultation) -> list[TimelineItem]:
         TimelineItem(
             type="message",
             at=message.occurred_at,
+            pk=message.pk,
             direction=message.direction,
             channel=message.channel,
             sender=message.sender,

@@ -13,4 +13,10 @@ urlpatterns = [
     path("consultations/<int:pk>/messages/", views.message_create, name="message_create"),
     path("consultations/<int:pk>/share/", views.share, name="consultation_share"),
     path("consultations/<int:pk>/tags/", views.tags_update, name="consultation_tags"),
+    path("consultations/<int:pk>/merge/", views.merge, name="consultation_merge"),
+    path(
+        "consultations/<int:pk>/messages/<int:message_pk>/split/",
+        views.split,
+        name="message_split",
+    ),
 ]

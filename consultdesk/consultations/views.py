@@ -7,8 +7,8 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,13 +22,14 @@ from consultdesk.consultations.forms import (
     AssignForm,
     ConsultationCreateForm,
     InboxFilterForm,
+    MergeForm,
     MessageForm,
     RecordForm,
     ShareForm,
     TagsForm,
     TransitionForm,
 )
-from consultdesk.consultations.models import Consultation, ConsultationQuerySet
+from consultdesk.consultations.models import Consultation, ConsultationQuerySet, Message
 from consultdesk.consultations.timeline import timeline_entries
 from consultdesk.consultations.workflow import ORDER, entry_gaps, next_stage
 from consultdesk.intake.replies import email_reply_send
@@ -302,3 +303,45 @@ def _create_from_form(data: dict[str, Any], user: User) -> Consultation:
         first_message=data["first_message"],
         actor=user,
     )
+
+
+def _require_manager(user: User) -> None:
+    if not user.sees_everything:
+        raise Http404
+
+
+@require_POST
+def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Managers merge a duplicate into the consultation that carries on."""
+    user = _user(request)
+    _require_manager(user)
+    source = consultation_for(user, pk)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(error) for error in form.errors.get("target", [])))
+        return redirect("consultation_detail", pk=pk)
+    try:
+        target = services.consultation_merge(
+            source=source, target=form.cleaned_data["target"], actor=user
+        )
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return redirect("consultation_detail", pk=pk)
+    messages.success(request, _("Merged."))
+    return redirect("consultation_detail", pk=target.pk)
+
+
+@require_POST
+def split(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+    """Managers move one message out into a consultation of its own."""
+    user = _user(request)
+    _require_manager(user)
+    consultation = consultation_for(user, pk)
+    message = get_object_or_404(Message, pk=message_pk, consultation=consultation)
+    try:
+        split_off = services.message_split(message=message, actor=user)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return redirect("consultation_detail", pk=pk)
+    messages.success(request, _("Split into a new consultation."))
+    return redirect("consultation_detail", pk=split_off.pk)

@@ -73,3 +73,21 @@ class QuickEntryForm(forms.Form):
         if cleaned.get("channel") == "referral" and not cleaned.get("referred_by"):
             self.add_error("referred_by", _("Say who referred this client."))
         return cleaned
+
+
+class SpreadsheetUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Consultation log (.xlsx or .csv)"),
+        help_text=_(
+            "Columns: date/日期, contact/联系人, need/需求; "
+            "optional client, phone, email, wechat, channel, title."
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload

@@ -55,9 +55,14 @@ def thread_for(inbound: InboundMessage) -> Consultation | None:
     from consultdesk.intake.channels.email import find_reference
 
     reference = find_reference(inbound.subject)
-    if reference:
-        return Consultation.objects.filter(reference=reference).first()
-    return None
+    if not reference:
+        return None
+    consultation = Consultation.objects.filter(reference=reference).first()
+    for _hop in range(10):  # follow merges, bounded against a (corrupt) cycle
+        if consultation is None or consultation.merged_into_id is None:
+            break
+        consultation = consultation.merged_into
+    return consultation
 
 
 def open_consultation_for(contact: Contact | None) -> Consultation | None:

@@ -8,6 +8,7 @@ the raw bytes are stored leaves the item FAILED with its error, ready for `inbou
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django_tasks import task
 
 from consultdesk.accounts.models import User
 from consultdesk.clients.models import Client, Contact
@@ -33,6 +35,7 @@ from consultdesk.consultations.services import (
 from consultdesk.intake import matching
 from consultdesk.intake.inbound import InboundMessage
 from consultdesk.intake.models import InboundItem, InboundStatus
+from consultdesk.intake.spreadsheet import SheetRow, read_rows
 
 logger = logging.getLogger(__name__)
 TITLE_LENGTH = 80
@@ -84,7 +87,7 @@ def inbound_process(*, item: InboundItem) -> InboundItem:
     except Exception as error:  # noqa: BLE001 - any failure must leave the raw item retryable
         logger.exception("inbound item %s could not be processed", item.pk)
         item.status = InboundStatus.FAILED
-        item.error = f"{type(error).__name__}: {error}"[:2000]
+        item.error = f"{type(error).__name__}: {error}"[:2000].replace("\x00", "")
         item.save(update_fields=["status", "error"])
         return item
     item.status = InboundStatus.DUPLICATE if result.duplicate else InboundStatus.PROCESSED
@@ -131,7 +134,28 @@ def _already_ingested(inbound: InboundMessage) -> Message | None:
     )
 
 
+def _without_nul(inbound: InboundMessage) -> InboundMessage:
+    """PostgreSQL text cannot hold NUL characters; broken mail sometimes carries them."""
+    text_fields = (
+        "body",
+        "subject",
+        "sender_name",
+        "sender_email",
+        "sender_phone",
+        "sender_wechat",
+        "organisation",
+        "external_id",
+    )
+    changes = {
+        name: getattr(inbound, name).replace("\x00", "")
+        for name in text_fields
+        if "\x00" in getattr(inbound, name)
+    }
+    return dataclasses.replace(inbound, **changes) if changes else inbound
+
+
 def _ingest(inbound: InboundMessage) -> IngestResult:
+    inbound = _without_nul(inbound)
     contact = matching.contact_for(inbound)
     consultation = matching.thread_for(inbound) or matching.open_consultation_for(contact)
     created = consultation is None
@@ -258,3 +282,58 @@ def _title(inbound: InboundMessage) -> str:
 def _sender_label(inbound: InboundMessage) -> str:
     parts = [inbound.sender_name, inbound.sender_email or inbound.sender_phone]
     return " ".join(part for part in parts if part)[:200]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    created: int
+    appended: int
+    duplicates: int
+    invalid: int
+
+
+def spreadsheet_preview(*, item: InboundItem) -> list[SheetRow]:
+    """The stored file's rows with their errors (raises SpreadsheetError)."""
+    return read_rows(
+        content=bytes(item.raw),
+        filename=item.metadata.get("filename", ""),
+        time_zone=settings.TIME_ZONE,
+    )
+
+
+def spreadsheet_import(*, item: InboundItem, actor: User | None) -> ImportReport:
+    """Ingest every valid row of a stored spreadsheet; re-importing creates nothing new."""
+    rows = spreadsheet_preview(item=item)
+    counts = {"created": 0, "appended": 0, "duplicates": 0, "invalid": 0}
+    for row in rows:
+        if row.errors:
+            counts["invalid"] += 1
+            continue
+        result = message_ingest(inbound=row.inbound())
+        if result.duplicate:
+            counts["duplicates"] += 1
+        elif result.created_consultation:
+            counts["created"] += 1
+        else:
+            counts["appended"] += 1
+    InboundItem.objects.filter(pk=item.pk).update(
+        status=InboundStatus.PROCESSED,
+        processed_at=timezone.now(),
+        metadata={**item.metadata, "report": counts, "imported_by": str(actor or "")},
+    )
+    return ImportReport(**counts)
+
+
+@task()
+def spreadsheet_import_task(item_id: int, actor_id: int | None) -> dict[str, int]:
+    """Large logs are imported by the worker, not inside a web request."""
+    item = InboundItem.objects.get(pk=item_id)
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    try:
+        report = spreadsheet_import(item=item, actor=actor)
+    except Exception as error:
+        InboundItem.objects.filter(pk=item_id).update(
+            status=InboundStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise
+    return report.__dict__

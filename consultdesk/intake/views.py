@@ -20,9 +20,17 @@ from django.views.decorators.http import require_POST
 from consultdesk.consultations.choices import Channel
 from consultdesk.consultations.models import Consultation
 from consultdesk.intake.acknowledgement import acknowledgement_send, expected_answer
-from consultdesk.intake.forms import QuickEntryForm, WebInquiryForm
+from consultdesk.intake.forms import QuickEntryForm, SpreadsheetUploadForm, WebInquiryForm
 from consultdesk.intake.models import InboundItem, InboundStatus
-from consultdesk.intake.services import inbound_receive, inbound_retry, quick_entry_ingest
+from consultdesk.intake.services import (
+    inbound_receive,
+    inbound_retry,
+    inbound_store,
+    quick_entry_ingest,
+    spreadsheet_import_task,
+    spreadsheet_preview,
+)
+from consultdesk.intake.spreadsheet import SpreadsheetError
 from consultdesk.web.pagination import window_page
 
 SESSION_REFERENCES = "submitted_references"
@@ -162,3 +170,53 @@ def quick_entry(request: HttpRequest) -> HttpResponse:
         return redirect("consultation_detail", pk=result.consultation.pk)
     status = 422 if request.method == "POST" else 200
     return render(request, "intake/quick_entry.html", {"form": form}, status=status)
+
+
+PREVIEW_ROWS = 200
+
+
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a consultation log; it is stored as received, then previewed."""
+    _require_manager(request)
+    form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        item = inbound_store(
+            channel=Channel.IMPORT,
+            raw=upload.read(),
+            metadata={"filename": upload.name, "uploaded_by": str(request.user)},
+        )
+        return redirect("intake_import_preview", pk=item.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "intake/import_upload.html", {"form": form}, status=status)
+
+
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """A dry run: every row checked, nothing written until the import is confirmed."""
+    _require_manager(request)
+    item = get_object_or_404(InboundItem, pk=pk, channel=Channel.IMPORT)
+    try:
+        rows = spreadsheet_preview(item=item)
+    except SpreadsheetError as error:
+        return render(
+            request, "intake/import_preview.html", {"item": item, "problem": str(error)}, status=422
+        )
+    invalid = [row for row in rows if row.errors]
+    context = {
+        "item": item,
+        "total": len(rows),
+        "invalid": invalid[:PREVIEW_ROWS],
+        "invalid_count": len(invalid),
+        "sample": [row for row in rows if not row.errors][:20],
+        "done": item.status == InboundStatus.PROCESSED,
+    }
+    return render(request, "intake/import_preview.html", context)
+
+
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    item = get_object_or_404(InboundItem, pk=pk, channel=Channel.IMPORT)
+    spreadsheet_import_task.enqueue(item.pk, request.user.pk)
+    messages.success(request, _("Import started; refresh to see the result."))
+    return redirect("intake_import_preview", pk=item.pk)

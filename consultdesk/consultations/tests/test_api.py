@@ -192,3 +192,24 @@ def test_tags_are_trimmed_deduplicated_and_replaced(alices_case: Consultation, a
     assert response.json()["tags"] == ["urgent", "教育"]  # type: ignore[attr-defined]
     response = send(api_as(alice), "put", path, {"tags": ["教育"]})
     assert response.json()["tags"] == ["教育"]  # type: ignore[attr-defined]
+
+
+def test_only_managers_merge_and_split_through_the_api(
+    alices_case: Consultation, alice: User, maria: User
+) -> None:
+    from consultdesk.consultations.choices import Channel
+    from consultdesk.consultations.services import consultation_create
+
+    duplicate = consultation_create(
+        title="dup", channel=Channel.EMAIL, owner=alice, first_message="x", actor=None
+    )
+    path = f"/consultations/{duplicate.pk}/merge"
+    assert send(api_as(alice), "post", path, {"target_id": alices_case.pk}).status_code == 404  # type: ignore[attr-defined]
+    response = send(api_as(maria), "post", path, {"target_id": alices_case.pk})
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    message_pk = alices_case.messages.order_by("id").last().pk
+    response = send(
+        api_as(maria), "post", f"/consultations/{alices_case.pk}/messages/{message_pk}/split", {}
+    )
+    assert response.status_code == 201  # type: ignore[attr-defined]
+    assert response.json()["reference"] != alices_case.reference  # type: ignore[attr-defined]

@@ -275,3 +275,72 @@ def test_timestamps_are_aware(alices_case: Consultation) -> None:
 
 def test_contact_choice_is_limited_to_known_contacts(principal: Contact) -> None:
     assert principal.consultations.count() == 0
+
+
+def test_merging_moves_the_timeline_and_fills_only_empty_record_fields(
+    alices_case: Consultation, alice: User, maria: User, principal: Contact
+) -> None:
+    from consultdesk.consultations.services import consultation_merge
+
+    duplicate = consultation_create(
+        title="dup",
+        channel=Channel.EMAIL,
+        contact=principal,
+        first_message="第二封邮件",
+        actor=None,
+    )
+    consultation_update_record(
+        consultation=duplicate,
+        changes={
+            "core_goal": "家长端加载超时率降到 5% 以下",
+            "industry": "finance",
+            "stressed": ["预算"],
+        },
+        expected_version=duplicate.version,
+        actor=maria,
+    )
+    target = consultation_merge(source=duplicate, target=alices_case, actor=maria)
+    assert target.messages.count() == 2
+    assert target.core_goal == "家长端加载超时率降到 5% 以下"
+    assert target.industry == "education"  # the target's own value wins
+    assert target.stressed == ["预算"]
+    duplicate.refresh_from_db()
+    assert (duplicate.stage, duplicate.outcome, duplicate.merged_into) == (
+        Stage.CLOSED,
+        Outcome.MERGED,
+        target,
+    )
+    assert Event.objects.filter(kind=EventKind.MERGED).count() == 2
+
+
+def test_merging_into_itself_is_refused(alices_case: Consultation, maria: User) -> None:
+    from consultdesk.consultations.services import consultation_merge
+
+    with pytest.raises(ValidationError):
+        consultation_merge(source=alices_case, target=alices_case, actor=maria)
+    assert Consultation.objects.get(pk=alices_case.pk).stage == Stage.RECEIVED
+
+
+def test_splitting_gives_a_message_its_own_consultation(
+    alices_case: Consultation, alice: User, principal: Contact
+) -> None:
+    from consultdesk.consultations.services import message_split
+
+    other = message_add(
+        consultation=alices_case,
+        direction=Direction.INBOUND,
+        channel=Channel.EMAIL,
+        body="另外，我们财务系统也想升级",
+        contact=principal,
+        actor=None,
+    )
+    split_off = message_split(message=other, actor=alice)
+    assert list(split_off.messages.values_list("body", flat=True)) == ["另外，我们财务系统也想升级"]
+    assert alices_case.messages.count() == 1
+    assert (split_off.client, split_off.owner, split_off.awaiting_reply) == (
+        alices_case.client,
+        alice,
+        True,
+    )
+    with pytest.raises(ValidationError):
+        message_split(message=alices_case.messages.get(), actor=alice)

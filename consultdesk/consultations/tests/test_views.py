@@ -224,3 +224,25 @@ def test_the_stage_counts_only_count_what_the_user_may_see(
     assert mine["awaiting_count"] == 1
     assert dict(theirs["stage_counts"])[Stage.RECEIVED] == 0
     assert theirs["awaiting_count"] == 0
+
+
+def test_only_managers_merge_and_a_merged_reference_still_threads_mail(
+    alices_case: Consultation, alice: User, maria: User
+) -> None:
+    from consultdesk.intake.inbound import InboundMessage
+    from consultdesk.intake.services import message_ingest
+
+    duplicate = consultation_create(title="dup", channel=Channel.EMAIL, owner=alice, actor=None)
+    url = reverse("consultation_merge", args=[duplicate.pk])
+    assert logged_in(alice).post(url, {"target": alices_case.reference}).status_code == 404
+    response = logged_in(maria).post(url, {"target": alices_case.reference.lower()})
+    assert response["Location"] == reverse("consultation_detail", args=[alices_case.pk])
+    result = message_ingest(
+        inbound=InboundMessage(
+            channel="email",
+            external_id="late@x",
+            body="回复",
+            subject=f"Re: [{duplicate.reference}] x",
+        )
+    )
+    assert result.consultation == alices_case

@@ -22,7 +22,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from consultdesk.intake.channels.wechat_crypto import parse_xml_fields
+from consultdesk.intake.channels.wechat_crypto import (
+    MAX_BODY_BYTES,
+    MalformedPayload,
+    parse_xml_fields,
+)
 from consultdesk.intake.inbound import InboundMessage
 
 CHANNEL_WECOM = "wecom"
@@ -116,9 +120,41 @@ def parse_callback_xml(xml_text: str, *, channel: str) -> InboundMessage | Callb
     `channel` is "wecom" or "official_account"; raises `MalformedPayload` for unsafe or
     broken XML and `CallbackParseError` when MsgType or FromUserName is missing.
     """
+    return parse_callback_fields(parse_xml_fields(xml_text), channel=channel)
+
+
+def parse_callback(text: str | bytes, *, channel: str) -> InboundMessage | CallbackEvent:
+    """A decrypted callback in either format: XML, or the JSON that newer callbacks (and
+    the Official Account's "JSON" data format) send."""
+    stripped = text.lstrip() if isinstance(text, str) else text.lstrip().decode("utf-8", "replace")
+    if stripped[:1] == "{":
+        return parse_callback_fields(parse_json_fields(stripped), channel=channel)
+    return parse_callback_fields(parse_xml_fields(text), channel=channel)
+
+
+def parse_json_fields(text: str) -> dict[str, str]:
+    """The scalar top-level members of a JSON callback, as strings (like the XML's fields)."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BODY_BYTES:
+        raise MalformedPayload(f"body exceeds the {MAX_BODY_BYTES}-byte limit")
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        raise MalformedPayload("callback is not valid JSON") from None
+    if not isinstance(document, dict):
+        raise MalformedPayload("JSON callback is not an object")
+    return {
+        str(key): str(value).strip()
+        for key, value in document.items()
+        if isinstance(value, str | int | float) and not isinstance(value, bool)
+    }
+
+
+def parse_callback_fields(
+    fields: Mapping[str, str], *, channel: str
+) -> InboundMessage | CallbackEvent:
+    """The shared reading of a callback's fields, whatever format carried them."""
     if channel not in CALLBACK_CHANNELS:
         raise ValueError(f"channel must be one of {sorted(CALLBACK_CHANNELS)}, not {channel!r}")
-    fields = parse_xml_fields(xml_text)
     received_at, time_warnings = _unix_time("CreateTime", fields.get("CreateTime", ""))
     if fields.get("MsgType") == "event" and fields.get("Event") == KF_EVENT:
         return CallbackEvent(
@@ -265,6 +301,27 @@ def _remember_scene(item: Mapping[str, Any], scenes: dict[str, dict[str, str]]) 
     facts = {key: str(event[key]) for key in ("scene", "scene_param") if event.get(key)}
     if customer and facts:
         scenes[customer] = facts
+
+
+def kf_scene_event(item: Mapping[str, Any]) -> tuple[str, dict[str, str]] | None:
+    """(external_userid, {scene, scene_param}) of an enter_session event item, else None."""
+    scenes: dict[str, dict[str, str]] = {}
+    if _as_int(item.get("origin")) == KF_ORIGIN_SYSTEM:
+        _remember_scene(item, scenes)
+    return next(iter(scenes.items()), None)
+
+
+def is_kf_client_message(item: Mapping[str, Any]) -> bool:
+    """Whether a kf/sync_msg item was sent by the WeChat client (not a servicer or event)."""
+    return _as_int(item.get("origin")) == KF_ORIGIN_CLIENT
+
+
+def parse_kf_message(
+    item: Mapping[str, Any], *, scene: Mapping[str, str] | None = None
+) -> InboundMessage:
+    """One client message from kf/sync_msg; `scene` is what its enter_session event said."""
+    customer = str(item.get("external_userid") or "")
+    return _kf_message(item, {customer: dict(scene)} if scene else {})
 
 
 def _kf_message(item: Mapping[str, Any], scenes: Mapping[str, dict[str, str]]) -> InboundMessage:
