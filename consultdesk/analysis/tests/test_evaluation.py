@@ -1,0 +1,53 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from consultdesk.analysis.evaluation import TARGETS, default_corpus_dir, evaluate, load_corpus
+
+
+def corpus(name: str) -> Path:
+    return default_corpus_dir() / f"{name}.yaml"
+
+
+def test_it_ships_at_least_two_hundred_labelled_messages() -> None:
+    names = ("dev", "dev_b", "dev_c", "dev_d", "dev_e", "dev_f", "holdout")
+    counts = {name: len(load_corpus(corpus(name))) for name in names}
+
+    assert counts == {
+        "dev": 140, "dev_b": 70, "dev_c": 70, "dev_d": 60, "dev_e": 60, "dev_f": 58,
+        "holdout": 50,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["dev", "dev_b", "dev_c", "dev_d", "dev_e", "dev_f"])
+def test_it_meets_the_targets_on_the_development_corpus(name: str) -> None:
+    report = evaluate(load_corpus(corpus(name)), name)
+
+    shortfalls = {key: value for key, value in report.metrics().items() if value < TARGETS[key]}
+    assert shortfalls == {}
+
+
+def test_it_keeps_a_floor_on_the_untuned_holdout() -> None:
+    # The holdout was scored once and never tuned on; its targets are not met (see
+    # docs/analysis.md), so this only guards against regressions below that first score.
+    report = evaluate(load_corpus(corpus("holdout")), "holdout")
+
+    assert report.overall.precision >= 0.85
+    assert report.overall.recall >= 0.55
+    assert report.accuracy("budget") >= 0.95
+    assert report.accuracy("timeline") >= 0.95
+
+
+def test_it_never_imports_django() -> None:
+    code = (
+        "import consultdesk.analysis, consultdesk.analysis.cli, sys;"
+        "import consultdesk.analysis.evaluation, consultdesk.analysis.arta;"
+        "consultdesk.analysis.analyze('系统很慢 slow');"
+        "assert not any(m.split('.')[0] in ('django', 'ninja', 'config') for m in sys.modules)"
+    )
+
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+    assert (completed.returncode, completed.stderr) == (0, "")

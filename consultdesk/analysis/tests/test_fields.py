@@ -1,0 +1,110 @@
+from datetime import date
+
+import pytest
+
+from consultdesk.analysis import analyze
+
+TODAY = date(2026, 5, 15)
+
+
+def budget_of(text: str) -> tuple[float | None, float | None, str] | None:
+    budget = analyze(text, today=TODAY).fields.budget
+    return None if budget is None else (budget.min, budget.max, budget.currency)
+
+
+def timeline_of(text: str) -> tuple[int | None, str | None] | None:
+    timeline = analyze(text, today=TODAY).fields.timeline
+    return None if timeline is None else (timeline.days, timeline.deadline)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("预算30万", (300000, 300000, "CNY")),
+        ("预算30-50万", (300000, 500000, "CNY")),
+        ("五十万以内", (None, 500000, "CNY")),
+        ("预算三十到五十万", (300000, 500000, "CNY")),
+        ("Budget is $50k.", (50000, 50000, "USD")),
+        ("Budget up to EUR 40,000.", (None, 40000, "EUR")),
+        ("预算USD 20k", (20000, 20000, "USD")),
+        ("budget between $40k and $60k", (40000, 60000, "USD")),
+        ("预算20万以上", (200000, None, "CNY")),
+    ],
+)
+def test_it_reads_budgets_in_currency_units(text: str, expected: tuple) -> None:
+    assert budget_of(text) == expected
+
+
+def test_it_does_not_read_a_user_count_as_money() -> None:
+    assert budget_of("我们有30万用户，50k users") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2个月内上线", (60, None)),
+        ("within 8 weeks", (56, None)),
+        ("两周", (14, None)),
+        ("年底前上线", (None, "2026-12-31")),
+        ("明年3月前完成", (None, "2027-02-28")),
+        ("by end of quarter", (None, "2026-06-30")),
+        ("live by Q3", (None, "2026-09-30")),
+        ("下个月底", (None, "2026-06-30")),
+        ("we need it by March", (None, "2027-03-31")),
+        ("下周五前给我", (None, "2026-05-22")),
+        ("deadline is 2026-09-01", (None, "2026-09-01")),
+    ],
+)
+def test_it_reads_timelines_relative_to_today(text: str, expected: tuple) -> None:
+    assert timeline_of(text) == expected
+
+
+def test_it_does_not_read_how_long_a_task_takes_today_as_a_timeline() -> None:
+    assert timeline_of("Adding a tariff takes 6 weeks today.") is None
+
+
+def test_it_reads_the_organisation_size() -> None:
+    size = analyze("我们是一家200人左右的公司", today=TODAY).fields.org_size
+    english = analyze("We have about 500 employees.", today=TODAY).fields.org_size
+
+    assert (size.min, size.max) == (200, 200) if size else False
+    assert (english.min, english.max) == (500, 500) if english else False
+
+
+def test_it_extracts_contacts_of_each_kind() -> None:
+    text = "电话13812345678，座机010-12345678，邮箱 li.ming@example.cn，微信: abc_123"
+
+    contacts = [(c.kind, c.value) for c in analyze(text, today=TODAY).fields.contacts]
+
+    assert contacts == [
+        ("phone", "13812345678"),
+        ("phone", "010-12345678"),
+        ("email", "li.ming@example.cn"),
+        ("wechat", "abc_123"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("我是技术负责人，想咨询一下", "technical"),
+        ("我是公司的总经理", "decision_maker"),
+        ("I'm the operations manager at a clinic.", "business"),
+        ("Thanks,\n— Jane, CTO", "technical"),
+        ("我们老板想做个系统", None),
+    ],
+)
+def test_it_reads_the_role_the_writer_states(text: str, role: str | None) -> None:
+    assert analyze(text, today=TODAY).fields.contact_role == role
+
+
+def test_it_lists_named_systems_in_order_without_repeats() -> None:
+    fields = analyze("用友U8和SAP，还有ERP、钉钉和SAP", today=TODAY).fields
+
+    assert fields.systems == ("用友", "SAP", "ERP", "钉钉")
+
+
+def test_it_guesses_the_industry_from_its_words() -> None:
+    assert analyze("学校的家长和老师都在用", today=TODAY).fields.industry == "education"
+    assert analyze("Our warehouse and fleet of trucks", today=TODAY).fields.industry == "logistics"
+    assert analyze("你好", today=TODAY).fields.industry is None

@@ -1,0 +1,139 @@
+from datetime import date
+
+from consultdesk.analysis import analyze
+
+TODAY = date(2026, 5, 15)
+
+
+def kinds_and_texts(text: str) -> list[tuple[str, str]]:
+    return [(finding.kind, finding.text) for finding in analyze(text, today=TODAY).findings]
+
+
+def test_it_flags_the_design_examples_in_chinese() -> None:
+    text = "系统反应慢，大概要等很久，希望尽快上线，应该没问题。"
+
+    assert kinds_and_texts(text) == [
+        ("unquantified_quality", "反应慢"),
+        ("hedge", "大概"),
+        ("unquantified_quality", "很久"),
+        ("unbounded_time", "尽快"),
+        ("assumption", "应该没问题"),
+    ]
+
+
+def test_it_gives_offsets_that_index_the_original_text() -> None:
+    text = "页面很卡，支持微信、支付宝等支付方式。The UI must be user-friendly, etc."
+
+    for finding in analyze(text, today=TODAY).findings:
+        assert text[finding.start : finding.end] == finding.text
+
+
+def test_it_does_not_read_kuai_inside_kuaidi_as_fast() -> None:
+    assert kinds_and_texts("快递员需要在APP里录入快递单号。") == []
+
+
+def test_it_reads_a_standalone_kuai_as_a_vague_quality() -> None:
+    assert kinds_and_texts("客户希望系统更快") == [("unquantified_quality", "更快")]
+
+
+def test_it_accepts_a_quality_quantified_in_the_same_sentence() -> None:
+    assert kinds_and_texts("页面要快，2秒内打开。") == []
+    assert kinds_and_texts("The search must be fast (under 2 seconds).") == []
+
+
+def test_it_treats_a_list_closed_by_a_count_as_closed() -> None:
+    assert kinds_and_texts("支持微信、支付宝等三种支付方式") == []
+    assert kinds_and_texts("支持微信、支付宝等支付方式") == [("open_ended", "等")]
+
+
+def test_it_does_not_read_deng_as_a_list_end_when_it_means_wait_or_grade() -> None:
+    assert kinds_and_texts("页面要等十几秒才出来，等级保护要过三级") == [("hedge", "十几")]
+
+
+def test_it_rates_a_hedge_before_a_number_as_low_severity() -> None:
+    findings = analyze("大约200条数据，可能要改", today=TODAY).findings
+
+    assert [(f.text, f.severity) for f in findings] == [("大约", "low"), ("可能", "medium")]
+
+
+def test_it_matches_english_terms_as_whole_words_only() -> None:
+    assert kinds_and_texts("We are a fast-growing breakfast chain.") == []
+
+
+def test_it_asks_the_design_questions_for_a_slow_system() -> None:
+    result = analyze("系统反应慢", today=TODAY)
+
+    assert result.findings[0].questions == (
+        "是所有功能都慢，还是特定模块？",
+        "一直慢还是高峰期慢？",
+        "最近有没有硬件升级或数据迁移？",
+    )
+    assert result.questions[:3] == result.findings[0].questions
+
+
+def test_it_asks_questions_in_the_language_of_the_text() -> None:
+    result = analyze("The portal is slow.", today=TODAY)
+
+    assert result.language == "en"
+    assert result.questions[0] == "Is everything slow, or specific modules?"
+
+
+def test_it_bounds_and_deduplicates_the_questions() -> None:
+    text = "系统慢，页面慢，报表慢，大概，可能，也许，尽快，所有功能，无缝对接，预算不多，很简单。"
+
+    questions = analyze(text, today=TODAY).questions
+
+    assert len(questions) == 8
+    assert len(set(questions)) == 8
+
+
+def test_it_finds_no_findings_in_a_precise_requirement() -> None:
+    text = "订单详情页在晚高峰打开需要6秒，目标2秒内打开；预算15万，6月底前完成。"
+
+    assert kinds_and_texts(text) == []
+
+
+def test_it_flags_a_means_stated_as_the_goal() -> None:
+    result = analyze("我们想搞一个工业互联网平台，和SAP无缝对接。", today=TODAY)
+
+    assert ("means_as_goal", "搞一个工业互联网平台") in [(f.kind, f.text) for f in result.findings]
+    assert ("integration_handwave", "无缝对接") in [(f.kind, f.text) for f in result.findings]
+    assert result.goal_is_means is True
+
+
+def test_it_does_not_call_a_goal_with_a_measurable_target_a_means() -> None:
+    result = analyze("想做一个充电桩管理平台，故障告警5分钟内通知运维。", today=TODAY)
+
+    assert result.goal_is_means is False
+
+
+def test_it_suggests_a_category_with_its_evidence() -> None:
+    result = analyze("单体架构在高并发下经常宕机，想拆分成微服务。", today=TODAY)
+
+    assert result.category.value == "architecture_refactoring"
+    assert result.category.evidence[:3] == ("单体架构", "高并发", "宕机")
+    assert 0.0 < result.category.confidence <= 1.0
+
+
+def test_it_calls_a_message_without_evidence_unclear() -> None:
+    result = analyze("你好，请问在吗？", today=TODAY)
+
+    assert (result.category.value, result.category.confidence) == ("unclear", 0.0)
+
+
+def test_it_returns_json_ready_data_with_the_contract_keys() -> None:
+    data = analyze("预算30万，2个月内上线，系统很慢", today=TODAY).to_dict()
+
+    assert sorted(data) == [
+        "category",
+        "fields",
+        "findings",
+        "goal_is_means",
+        "language",
+        "questions",
+    ]
+    assert sorted(data["fields"]) == [
+        "budget", "contact_role", "contacts", "industry", "org_size", "systems", "timeline",
+    ]  # fmt: skip
+    assert sorted(data["findings"][0]) == ["end", "kind", "questions", "severity", "start", "text"]
+    assert sorted(data["category"]) == ["confidence", "evidence", "value"]

@@ -1,0 +1,424 @@
+"""Timeline extraction: a duration in days or a deadline date, relative to ``today``.
+
+Conventions (documented in docs/analysis.md): a month counts 30 days, a year 365, a week 7;
+working days count as days. "N月前" / "before March" means strictly before the month, so the
+deadline is the last day of the previous month; "N月底", "by March", "in March" mean the
+last day of that month. A month or quarter already past this year means next year's.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+
+from .model import Timeline
+from .numbers import CHINESE_NUMERAL_CHARS, parse_number
+
+
+def _scan(regex: re.Pattern[str], text: str, required: tuple[str, ...]) -> Iterator[re.Match[str]]:
+    """Matches of ``regex``, scanned only when the text mentions one of its required words.
+
+    Most messages name no date at all, and a substring test is far cheaper than a scan
+    whose optional leading words must be tried at every position.
+    """
+    lowered = text.lower()
+    if any(word in lowered for word in required):
+        yield from regex.finditer(text)
+
+
+class _Gated:
+    """A regex scanned only when the text mentions one of its required words.
+
+    Most messages name no date at all; a substring test per regex is far cheaper than a
+    regex scan whose optional prefix must be tried at every position.
+    """
+
+    def __init__(self, regex: re.Pattern[str], *required: str) -> None:
+        self._regex = regex
+        self._required = tuple(word.lower() for word in required)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        lowered = text.lower()
+        if any(word in lowered for word in self._required):
+            yield from self._regex.finditer(text)
+
+
+_ZH_NUMBER = rf"(?:\d+(?:\.\d+)?|[{CHINESE_NUMERAL_CHARS}]+|半|一个半|几)"
+_EN_NUMBER = (
+    r"(?:\d+(?:\.\d+)?|a couple of|couple of|a few|an?|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
+)
+_ZH_UNIT_DAYS = {"天": 1, "日": 1, "工作日": 1, "个工作日": 1, "周": 7, "星期": 7, "礼拜": 7,
+                 "个星期": 7, "个礼拜": 7, "个月": 30, "月": 30, "年": 365}  # fmt: skip
+_EN_UNIT_DAYS = {"day": 1, "business day": 1, "working day": 1, "week": 7, "month": 30,
+                 "year": 365}  # fmt: skip
+_DELIVERY_WORDS = (
+    r"上线|完成|交付|做完|搞定|落地|开发完|做好|用上|投入使用|投产|验收|试运行|启用|切换|"
+    r"launch|live|deliver|done|complete|finish|ready|ship|release|go-live|rollout|roll out"
+)
+
+# Durations are anchored on their number (a regex that starts with optional words must be
+# tried at every position); the words before the number are looked up separately.
+_ZH_DURATION_PREFIX = re.compile(
+    r"(?:需要|工期|周期|时间|要在|希望在|争取|大概|大约|最好|必须)\s*$"
+)
+_ZH_DURATION = re.compile(
+    rf"(?P<n>{_ZH_NUMBER})\s*(?P<unit>个工作日|工作日|个星期|个礼拜|个月|月|天|日|周|星期|礼拜|年)"
+    rf"(?P<post>内|之内|以内|左右|时间|的时间)?"
+)
+_EN_DURATION_PREFIX = re.compile(
+    r"\b(?P<pre>within|in|over|under|about|around|next|takes?|needs?|of|for)\s+"
+    r"(?:the\s+next\s+|less than\s+|about\s+|around\s+)?$",
+    re.IGNORECASE,
+)
+_EN_DURATION = re.compile(
+    rf"(?<![A-Za-z0-9])(?P<n>{_EN_NUMBER})[\s-]*"
+    rf"(?P<unit>business days?|working days?|days?|weeks?|months?|years?)(?![a-z])",
+    re.IGNORECASE,
+)
+_MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): index for index, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+
+def extract_timeline(text: str, today: date) -> Timeline | None:
+    candidates = [candidate for finder in _FINDERS for candidate in finder(text, today)]
+    if not candidates:
+        return None
+    candidates.sort(key=lambda candidate: candidate[0])
+    return candidates[0][1]
+
+
+Candidate = tuple[int, Timeline]
+
+
+def _month_end(year: int, month: int) -> date:
+    while month > 12:
+        year, month = year + 1, month - 12
+    while month < 1:
+        year, month = year - 1, month + 12
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _upcoming_year(today: date, month: int) -> int:
+    return today.year if month >= today.month else today.year + 1
+
+
+def _deadline(start: int, found: date, text: str) -> Candidate:
+    # Position of the words themselves, so " Q4之前" and "Q4之前" compete fairly.
+    position = start + len(text) - len(text.lstrip())
+    return position, Timeline(days=None, deadline=found.isoformat(), text=text.strip())
+
+
+def _zh_durations(text: str, today: date) -> Iterator[Candidate]:
+    for match in _scan(_ZH_DURATION, text, ("天", "日", "周", "月", "年", "星期", "礼拜")):
+        start = match.start()
+        before = text[max(0, start - 1) : start]
+        if before in {"每", "第", "前", "近", "过", "上", "了", "花", "耗", "用"} or _is_year(
+            match
+        ):
+            continue
+        if match["unit"] == "月" and not match["n"].endswith("半"):
+            continue  # "3月" is March; only "半月" / "一个半月" are durations
+        after = text[match.end() : match.end() + 10]
+        if re.match(r"(?:之前|以前|前)", after):
+            continue  # "十年前" is ago, not a duration
+        prefix = _ZH_DURATION_PREFIX.search(text, max(0, start - 8), start)
+        timely = bool(prefix or match["post"] or re.match(_ZH_DELIVERY_AFTER, after))
+        if not timely and match["unit"] in {"天", "日", "年", "工作日", "个工作日"}:
+            continue  # a bare "一天" or "30天" is rarely the project's timeline
+        if not timely and re.match(r"\s*(?:才|就能|就可以)", after):
+            continue  # "培训一周才能上手" is how long something takes
+        days = _zh_days(match["n"], match["unit"])
+        if days:
+            # A bare "两周" still counts, but after any duration that is clearly a timeline.
+            position = start if timely else len(text) + start
+            begin = prefix.start() if prefix else start
+            yield position, Timeline(days=days, deadline=None, text=text[begin : match.end()])
+
+
+_ZH_DELIVERY_AFTER = rf"\s*[^，。,.;；!?！？]{{0,3}}(?:{_DELIVERY_WORDS})"
+
+
+def _is_year(match: re.Match[str]) -> bool:
+    return match["unit"] == "年" and (parse_number(match["n"]) or 0) >= 100
+
+
+def _zh_days(number: str, unit: str) -> int | None:
+    value = 1.5 if number == "一个半" else parse_number(number)
+    if value is None or value <= 0:
+        return None
+    if unit == "年" and value != int(value):
+        return round(value * 12 * 30)  # "半年" is six months of 30 days
+    return round(value * _ZH_UNIT_DAYS[unit])
+
+
+def _en_durations(text: str, today: date) -> Iterator[Candidate]:
+    for match in _scan(_EN_DURATION, text, ("day", "week", "month", "year")):
+        start = match.start()
+        after = text[match.end() : match.end() + 30]
+        prefix = _EN_DURATION_PREFIX.search(text, max(0, start - 30), start)
+        lead = text[max(0, start - 30) : start]
+        if re.search(_EN_NOT_A_TIMELINE_BEFORE, lead, re.I):
+            continue  # how long something takes today, not when it is due
+        if re.match(r"\s*(?:of|ago|old)\b", after, re.I):
+            continue  # "5 years of data", "2 weeks ago"
+        word = prefix["pre"].lower() if prefix else ""
+        timely = word in {"within", "in", "over", "next", "need"}
+        timely = timely or bool(re.match(_EN_DELIVERY_AFTER, after, re.I))
+        timely = timely or bool(re.search(_EN_TIMELINE_LABEL_BEFORE, lead, re.I))
+        value = parse_number(match["n"])
+        unit = re.sub(r"s$", "", match["unit"].lower())
+        bare = match["n"][0].isdigit() and not prefix
+        if value and (timely or bare):
+            days = round(value * _EN_UNIT_DAYS[unit])
+            # A bare "6 weeks" still counts, but after any duration that is clearly a timeline.
+            position = start if timely else len(text) + start
+            begin = prefix.start() if prefix else start
+            yield position, Timeline(days=days, deadline=None, text=text[begin : match.end()])
+
+
+_EN_NOT_A_TIMELINE_BEFORE = (
+    r"\b(?:every|per|last|past|took|takes?|taking|spends?|spent|from|to|under|below|less than)"
+    r"\s*(?:about\s+|around\s+)?$"
+)
+_EN_DELIVERY_AFTER = (
+    rf"\s*(?:(?:\S+\s+){{0,3}}?(?:{_DELIVERY_WORDS})|"
+    r"(?:project|timeline|timeframe|sprint|deadline|engagement))"
+)
+_EN_TIMELINE_LABEL_BEFORE = (
+    r"(?:timeline|timeframe|deadline|duration)\s*(?:is|of|:)?\s*(?:about|around|roughly)?\s*$"
+)
+
+
+_ZH_YEAR_END = re.compile(
+    r"(?P<year>今年|明年|后年)?\s*(?:年底|年末|年终)(?:之前|以前|前)?|年内|(?P<this>今年)(?=[^，。,.]{0,4}"
+    rf"(?:{_DELIVERY_WORDS}))"
+)
+_ZH_MONTH = re.compile(
+    r"(?P<year>今年|明年|\d{4}\s*年)?\s*(?P<month>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+    r"(?:份)?(?:(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])?"
+    r"(?P<part>底|末|中旬|中|初|上旬|下旬)?(?P<before>之前|以前|前)?"
+)
+_ZH_MONTH_END = re.compile(
+    r"(?:下个?月|本月|这个月|月)(?:底|末)(?:之前|以前|前)?"
+    rf"|下个?月(?=[^，。,.]{{0,4}}(?:{_DELIVERY_WORDS}|用))"
+)
+_ZH_QUARTER = re.compile(
+    r"(?P<year>今年|明年)?(?P<which>本季度|这个季度|下个?季度|(?:第)?(?P<n>[一二三四1-4])季度"
+    r"|Q(?P<q>[1-4]))\s*(?P<part>末|底|结束)?(?P<before>之前|以前|前)?",
+    re.IGNORECASE,
+)
+_ZH_HALF = re.compile(r"(?P<year>今年|明年)?(?P<half>上半年|下半年)")
+_ZH_FESTIVAL = {"国庆": (9, 30), "双十一": (11, 10), "双11": (11, 10), "618": (6, 17),
+                "暑假": (6, 30), "开学": (8, 31), "元旦": (12, 31), "圣诞": (12, 24)}  # fmt: skip
+_ZH_FESTIVAL_RE = re.compile(
+    r"(?P<name>国庆|双十一|双11|618|暑假|开学|元旦|圣诞)(?:节)?(?:之前|以前|前)"
+)
+
+
+def _zh_deadlines(text: str, today: date) -> Iterator[Candidate]:
+    for match in _scan(_ZH_YEAR_END, text, ("年底", "年末", "年终", "年内", "今年")):
+        offset = {"明年": 1, "后年": 2}.get(match["year"] or "", 0)
+        yield _deadline(match.start(), date(today.year + offset, 12, 31), match.group())
+    for match in _scan(_ZH_MONTH, text, ("月",)):
+        found = _zh_month_deadline(match, text, today)
+        if found:
+            yield _deadline(match.start(), found, match.group())
+    for match in _scan(_ZH_MONTH_END, text, ("月",)):
+        if text[max(0, match.start() - 1) : match.start()] == "每":
+            continue  # "每月底" recurs; it is not a deadline
+        months_ahead = 1 if match.group().startswith("下") else 0
+        yield _deadline(
+            match.start(), _month_end(today.year, today.month + months_ahead), match.group()
+        )
+    for match in _scan(_ZH_QUARTER, text, ("季度", "q")):
+        yield _deadline(match.start(), _quarter_deadline(match, today), match.group())
+    for match in _scan(_ZH_HALF, text, ("半年",)):
+        year = today.year + (1 if match["year"] == "明年" else 0)
+        month = 6 if match["half"] == "上半年" else 12
+        yield _deadline(match.start(), _month_end(year, month), match.group())
+    for match in _scan(_ZH_FESTIVAL_RE, text, ("前",)):
+        month, day = _ZH_FESTIVAL[match["name"]]
+        found = date(today.year, month, day)
+        found = found if found >= today else date(today.year + 1, month, day)
+        yield _deadline(match.start(), found, match.group())
+
+
+def _zh_month_deadline(match: re.Match[str], text: str, today: date) -> date | None:
+    month = int(parse_number(match["month"]) or 0)
+    if not 1 <= month <= 12:
+        return None
+    explicit = bool(match["part"] or match["before"] or match["day"] or match["year"])
+    after = text[match.end() : match.end() + 8]
+    if not explicit and not re.match(rf"\s*.{{0,4}}(?:{_DELIVERY_WORDS})", after):
+        return None
+    year_text = match["year"] or ""
+    if year_text.startswith("明年"):
+        year = today.year + 1
+    elif year_text[:4].isdigit():
+        year = int(year_text[:4])
+    elif year_text == "今年":
+        year = today.year
+    else:
+        year = _upcoming_year(today, month)
+    if match["day"]:
+        day = int(parse_number(match["day"]) or 1)
+        return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+    if not match["part"] and (
+        match["before"] or re.match(r"[^，。,.\d]{0,3}(?:之前|以前|前)", after)
+    ):
+        return _month_end(year, month - 1)
+    part = match["part"] or ""
+    if part in {"中", "中旬"}:
+        return date(year, month, 15)
+    if part in {"初", "上旬"}:
+        return date(year, month, 10)
+    return _month_end(year, month)
+
+
+def _quarter_deadline(match: re.Match[str], today: date) -> date:
+    current = (today.month - 1) // 3 + 1
+    # "Q4之前" is strictly before the quarter: the end of the one before it.
+    back = 3 if match["before"] and not match["part"] else 0
+    if match["n"] or match["q"]:
+        quarter = int(parse_number(match["n"] or match["q"]) or 1)
+        if match["year"] == "明年":
+            year = today.year + 1
+        else:
+            year = today.year if quarter >= current else today.year + 1
+        return _month_end(year, quarter * 3 - back)
+    ahead = 1 if match["which"].startswith("下") else 0
+    return _month_end(today.year, (current + ahead) * 3 - back)
+
+
+_EN_YEAR_END = re.compile(
+    r"(?:by|before|until|till|at)?\s*(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+)?year|year[-\s]end|end\s+of\s+next\s+year)",
+    re.IGNORECASE,
+)
+_EN_QUARTER = re.compile(
+    r"(?:by|before|in|until|for|during)?\s*(?:the\s+)?(?:end\s+of\s+)?(?:(?P<which>this|the|next)?\s*(?<![A-Za-z])quarter(?![a-z])|(?<![A-Za-z0-9])Q(?P<q>[1-4])(?![0-9])(?:\s+(?P<year>20\d\d))?)",
+    re.IGNORECASE,
+)
+_EN_MONTH_END = re.compile(
+    r"(?:by|before|until)?\s*(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<next>next\s+)?month"
+    r"|(?:by|before|until)\s+(?:the\s+)?month[-\s]end|(?:by|before|until|in)\s+next\s+month",
+    re.IGNORECASE,
+)
+_EN_MONTH = re.compile(
+    r"(?P<prep>by|before|until|till|in|end of|mid|early|late|for)\s+"
+    r"(?:the\s+end\s+of\s+|mid-|end of )?"
+    rf"(?P<month>{_MONTH_NAMES})\.?(?:\s+(?P<day>\d{{1,2}})(?!\d)(?:st|nd|rd|th)?)?(?:,?\s+(?P<year>20\d\d))?(?![a-z])"
+    rf"|(?P<month2>{_MONTH_NAMES})\.?\s+(?P<day2>\d{{1,2}})(?!\d)(?:st|nd|rd|th)?(?:,?\s+(?P<year2>20\d\d))?"
+    rf"|(?P<day3>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month3>{_MONTH_NAMES})(?:\s+(?P<year3>20\d\d))?(?![a-z])",
+    re.IGNORECASE,
+)
+_ISO_DATE = re.compile(r"(?<!\d)(?P<y>20\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
+_EN_CHRISTMAS = re.compile(r"(?:before|by)\s+(?:christmas|xmas)", re.IGNORECASE)
+
+
+def _en_deadlines(text: str, today: date) -> Iterator[Candidate]:
+    for match in _scan(_EN_YEAR_END, text, ("end",)):
+        offset = 1 if "next" in match.group().lower() else 0
+        yield _deadline(match.start(), date(today.year + offset, 12, 31), match.group())
+    for match in _scan(_EN_QUARTER, text, ("quarter", "q1", "q2", "q3", "q4")):
+        yield _deadline(match.start(), _en_quarter_deadline(match, today), match.group())
+    for match in _scan(_EN_MONTH_END, text, ("month",)):
+        ahead = 1 if "next" in match.group().lower() else 0
+        yield _deadline(match.start(), _month_end(today.year, today.month + ahead), match.group())
+    for match in _scan(
+        _EN_MONTH,
+        text,
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+    ):
+        found = _en_month_deadline(match, today)
+        if found:
+            yield _deadline(match.start(), found, match.group())
+    for match in _scan(_ISO_DATE, text, ("20",)):
+        try:
+            found = date(int(match["y"]), int(match["m"]), int(match["d"]))
+        except ValueError:
+            continue
+        yield _deadline(match.start(), found, match.group())
+    for match in _scan(_EN_CHRISTMAS, text, ("mas",)):
+        found = date(today.year, 12, 24)
+        yield _deadline(
+            match.start(), found if found >= today else date(today.year + 1, 12, 24), match.group()
+        )
+
+
+def _en_quarter_deadline(match: re.Match[str], today: date) -> date:
+    current = (today.month - 1) // 3 + 1
+    if match["q"]:
+        quarter = int(match["q"])
+        if match["year"]:
+            return _month_end(int(match["year"]), quarter * 3)
+        year = today.year if quarter >= current else today.year + 1
+        return _month_end(year, quarter * 3)
+    ahead = 1 if (match["which"] or "").lower() == "next" else 0
+    return _month_end(today.year, (current + ahead) * 3)
+
+
+def _en_month_deadline(match: re.Match[str], today: date) -> date | None:
+    name = match["month"] or match["month2"] or match["month3"]
+    month = _MONTHS[name.lower().rstrip(".")]
+    if name.lower() == "may" and not (
+        match["day"] or match["day2"] or match["day3"] or match["prep"]
+    ):
+        return None
+    day_text = match["day"] or match["day2"] or match["day3"]
+    year_text = match["year"] or match["year2"] or match["year3"]
+    year = int(year_text) if year_text else _upcoming_year(today, month)
+    if day_text:
+        day = int(day_text)
+        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            return None
+        return date(year, month, day)
+    prep = (match["prep"] or "").lower()
+    if prep == "before":
+        return _month_end(year, month - 1)
+    if prep in {"mid", "mid-"}:
+        return date(year, month, 15)
+    if prep == "early":
+        return date(year, month, 10)
+    return _month_end(year, month)
+
+
+_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6, "一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6,
+}  # fmt: skip
+_WEEKDAY = re.compile(
+    r"(?:(?P<en_next>next\s+)?(?:by|before|until)\s+(?P<en_next2>next\s+)?"
+    r"(?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"|(?:by|before|until)\s+(?:the\s+)?(?:end\s+of\s+)?(?P<en_week>next\s+week)"
+    r"|(?P<zh_next>下)(?:个)?(?:周|星期|礼拜)(?P<zh>[一二三四五六日天])?(?:之前|以前|前)?)",
+    re.IGNORECASE,
+)
+
+
+def _weekday_deadlines(text: str, today: date) -> Iterator[Candidate]:
+    """ "by next Friday", "下周五前": that day of next week; "下周" / "next week": its Friday."""
+    for match in _scan(_WEEKDAY, text, ("day", "week", "下")):
+        name = (match["en"] or match["zh"] or "").lower()
+        next_week = any(match[group] for group in ("en_next", "en_next2", "zh_next", "en_week"))
+        weekday = _WEEKDAYS.get(name, 4)
+        if next_week:
+            monday = today.toordinal() - today.weekday()
+            found = date.fromordinal(monday + 7 + weekday)
+        else:
+            ahead = (weekday - today.weekday()) % 7 or 7
+            found = date.fromordinal(today.toordinal() + ahead)
+        yield _deadline(match.start(), found, match.group())
+
+
+_FINDERS: tuple[Callable[[str, date], Iterator[Candidate]], ...] = (
+    _zh_durations,
+    _en_durations,
+    _zh_deadlines,
+    _en_deadlines,
+    _weekday_deadlines,
+)
