@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "consultdesk.consultations",
     "consultdesk.sla",
     "consultdesk.intake",
+    "consultdesk.insights",
     "consultdesk.demo",
 ]
 

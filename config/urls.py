@@ -29,6 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", _api_urls()),
     path("", include("consultdesk.consultations.urls")),
+    path("consultations/", include("consultdesk.insights.urls")),
     path("clients/", include("consultdesk.clients.urls")),
     path("intake/", include("consultdesk.intake.urls")),
 ]

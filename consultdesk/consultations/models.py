@@ -148,6 +148,10 @@ class Consultation(models.Model):
     awaiting_reply = models.BooleanField(default=True)
     last_activity_at = models.DateTimeField()
     latest_snippet = models.CharField(max_length=200, blank=True)
+    open_findings = models.PositiveIntegerField(default=0)
+    # Facts the text analysis extracted from the client's messages, offered as one-click
+    # suggestions for empty record fields (never written into the record by itself).
+    suggestions = models.JSONField(default=dict, blank=True)
     received_at = models.DateTimeField(_("received at"))
     # Service-level deadlines (consultdesk.sla computes them; null = no clock running).
     first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)

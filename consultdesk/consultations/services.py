@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -169,6 +170,10 @@ def consultation_update_record(
     event_record(
         consultation=locked, actor=actor, kind=EventKind.RECORD_CHANGED, data={"changes": changed}
     )
+    if "core_goal" in changed:
+        from consultdesk.insights.services import record_goal_analyse_task
+
+        transaction.on_commit(partial(record_goal_analyse_task.enqueue, locked.pk))
     return locked
 
 
@@ -324,6 +329,11 @@ def message_add(
         kind=EventKind.MESSAGE_ADDED,
         data={"message": message.pk, "direction": direction},
     )
+    if direction == Direction.INBOUND:
+        # Imported here: the insights app builds on this module.
+        from consultdesk.insights.services import message_analyse_task
+
+        transaction.on_commit(partial(message_analyse_task.enqueue, message.pk))
     return message
 
 

@@ -22,16 +22,24 @@ class TimelineItem:
     delivery: str = ""
     delivery_error: str = ""
     attachments: list[Any] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
     kind: str = ""
     actor: str = ""
     data: dict[str, Any] = field(default_factory=dict)
 
 
+def _findings_of(message: Any) -> list[dict[str, Any]]:
+    analysis = getattr(message, "analysis", None)
+    return list(analysis.result.get("findings", [])) if analysis else []
+
+
 def timeline_entries(consultation: Consultation) -> list[TimelineItem]:
     """Messages and audit events merged by time (three queries, whatever the length)."""
-    messages = consultation.messages.prefetch_related("attachments").order_by(
-        "-occurred_at", "-id"
-    )[:TIMELINE_LIMIT]
+    messages = (
+        consultation.messages.select_related("analysis")
+        .prefetch_related("attachments")
+        .order_by("-occurred_at", "-id")[:TIMELINE_LIMIT]
+    )
     events = consultation.events.select_related("actor").order_by("-created_at", "-id")[
         :TIMELINE_LIMIT
     ]
@@ -48,6 +56,7 @@ def timeline_entries(consultation: Consultation) -> list[TimelineItem]:
             delivery=message.delivery,
             delivery_error=message.delivery_error,
             attachments=list(message.attachments.all()),
+            findings=_findings_of(message),
         )
         for message in messages
     ]

@@ -32,6 +32,7 @@ from consultdesk.consultations.forms import (
 from consultdesk.consultations.models import Consultation, ConsultationQuerySet, Message
 from consultdesk.consultations.timeline import timeline_entries
 from consultdesk.consultations.workflow import ORDER, entry_gaps, next_stage
+from consultdesk.insights.services import suggested_values
 from consultdesk.intake.replies import email_reply_send
 from consultdesk.web.pagination import capped_count, window_page
 
@@ -125,6 +126,12 @@ def _detail_context(consultation: Consultation, user: User, **forms: Any) -> dic
         "assign_form": AssignForm(initial={"owner": consultation.owner_id}),
         "message_form": forms.get("message_form") or MessageForm(),
         "conflict": forms.get("conflict"),
+        "findings": consultation.findings.filter(status__in=["open", "asked"]).order_by(
+            "status", "created_at", "start"
+        )[:30],
+        "suggestions": suggested_values(consultation),
+        "category_suggestion": (consultation.suggestions or {}).get("category"),
+        "goal_is_means": (consultation.suggestions or {}).get("goal_is_means", False),
         "outcomes": Outcome,
     }
 
