@@ -44,8 +44,7 @@ def engine_current() -> Engine | None:
         terms = list(CustomTerm.objects.all())
         _engines[key] = build_engine(
             extra_terms=[
-                TermEntry(kind=t.kind, language=_language(t.language), term=t.term)
-                for t in terms
+                TermEntry(kind=t.kind, language=_language(t.language), term=t.term) for t in terms
             ],
             extra_questions=[
                 QuestionTemplate(

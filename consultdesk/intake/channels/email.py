@@ -10,26 +10,39 @@ Decisions worth knowing:
 - Forwarded messages (message/rfc822 parts) are inlined: a "Forwarded message" header
   block and the forwarded text go into the body, and their attachments join ours. A
   consultant needs the client's forwarded request in the text, not behind a download.
+- multipart/alternative: one rendering's text (plain if it says anything, else the last);
+  images inside the other renderings still count as attachments.
 - Attachments: every leaf part that is not body text, inline images included.
+- Bounces and auto-replies get extra["auto_submitted"] = "yes" (see looks_automated).
 """
 
 from __future__ import annotations
 
-import datetime
-import email
+import binascii
 import email.errors
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from email.feedparser import BytesFeedParser
 from email.message import Message
+from email.parser import BytesParser
 from email.policy import compat32
-from email.utils import parseaddr, parsedate_to_datetime
+from email.utils import parseaddr
 
 from consultdesk.intake.channels.email_charsets import (
     decode_header,
     decode_text,
     decode_with_fallbacks,
+)
+from consultdesk.intake.channels.email_headers import (
+    RawHeaders,
+    one_line,
+    parse_address,
+    parse_date,
+    parse_message_id,
+    reply_ids,
+    synthetic_id,
+    to_bytes,
 )
 from consultdesk.intake.channels.email_html import html_to_text
 from consultdesk.intake.inbound import InboundAttachment, InboundMessage
@@ -37,6 +50,7 @@ from consultdesk.intake.inbound import InboundAttachment, InboundMessage
 CHANNEL = "email"
 # Real mail nests a few levels; hostile mail nests thousands to exhaust the stack.
 _MAX_DEPTH = 30
+_FEED_BYTES = 1 << 20
 _BODY_TYPES = ("text/plain", "text/html")
 _EXTENSIONS = {
     "application/pdf": ".pdf",
@@ -53,7 +67,6 @@ _REPLY_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _REFERENCE = re.compile(r"(?<![A-Za-z0-9])CD-\d{4}-\d{6}(?!\d)", re.IGNORECASE | re.ASCII)
-_ANGLE_ID = re.compile(r"<([^<>\s]+)>")
 _UNSAFE_FILENAME_CHARS = re.compile(r"[\x00-\x1f\x7f]+")
 _AUTOMATED_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
 
@@ -73,13 +86,17 @@ def parse_email(
         raise EmailParseError("empty email: the input has no headers and no body")
     walk = _Walk(max_attachment_bytes=max_attachment_bytes)
     message = _parse_mime(raw, walk)
-    if message is None:
-        text, _ = decode_with_fallbacks(raw, [])
-        walk.texts.append(text)
-        headers = _Headers({})
-    else:
-        _visit(message, walk, depth=0)
-        headers = _Headers.of(message)
+    if message is not None:
+        try:
+            _visit(message, walk, depth=0)
+        except Exception as error:  # noqa: BLE001 - keep what was read so far
+            walk.warn(f"MIME parts unreadable ({type(error).__name__}); the rest was skipped")
+        return _build(raw, RawHeaders.of(message), walk, max_body_chars=max_body_chars)
+    # The MIME tree is beyond the parser (e.g. nested too deep for its recursion):
+    # keep the headers and show the body as the text it is.
+    headers = _parse_headers_only(raw)
+    text, _ = decode_with_fallbacks(_unparsed_body(raw) if headers.values else raw, [])
+    walk.texts.append(text)
     return _build(raw, headers, walk, max_body_chars=max_body_chars)
 
 
@@ -136,46 +153,33 @@ class _Html(str):
     """HTML source, converted to text only if its rendering is chosen (it is slow)."""
 
 
-class _Headers:
-    """Header values as the original bytes, so that we, not the parser, pick the charset."""
-
-    def __init__(self, values: dict[str, list[bytes]]) -> None:
-        self.values = values
-
-    @classmethod
-    def of(cls, message: Message) -> _Headers:
-        values: dict[str, list[bytes]] = {}
-        for name, value in message.raw_items():
-            values.setdefault(name.strip().lower(), []).append(_to_bytes(str(value)))
-        return cls(values)
-
-    def first(self, name: str) -> bytes | None:
-        found = self.values.get(name)
-        return found[0] if found else None
-
-    def ascii_items(self) -> list[tuple[str, str]]:
-        return [
-            (name, value.decode("ascii", "replace"))
-            for name, values in self.values.items()
-            for value in values
-        ]
-
-
-def _to_bytes(text: str) -> bytes:
-    # The bytes parser keeps undecodable bytes as lone surrogates; this restores them.
-    try:
-        return text.encode("ascii", "surrogateescape")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "replace")
-
-
 def _parse_mime(raw: bytes, walk: _Walk) -> Message | None:
     try:
         # compat32 keeps raw header values; the modern policy would decode them itself.
-        return email.message_from_bytes(raw, policy=compat32)
+        parser = BytesFeedParser(policy=compat32)
+        # Fed in slices: given the whole input at once, the parser holds a decoded copy
+        # of it plus a list of all its lines (300+ MB at peak for a 40 MB message).
+        for start in range(0, len(raw), _FEED_BYTES):
+            parser.feed(raw[start : start + _FEED_BYTES])
+        return parser.close()
     except Exception as error:  # noqa: BLE001 - the contract is "never raise"
-        walk.warn(f"MIME structure unreadable ({type(error).__name__}); kept as plain text")
+        walk.warn(f"MIME structure unreadable ({type(error).__name__}); body kept as plain text")
         return None
+
+
+def _parse_headers_only(raw: bytes) -> RawHeaders:
+    try:
+        return RawHeaders.of(BytesParser(policy=compat32).parsebytes(raw, headersonly=True))
+    except Exception:  # noqa: BLE001 - then there are no headers we can trust
+        return RawHeaders({})
+
+
+def _unparsed_body(raw: bytes) -> bytes:
+    ends = [index for index in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if index >= 0]
+    if not ends:
+        return b""
+    end = min(ends)
+    return raw[end:].lstrip(b"\r\n")
 
 
 def _visit(part: Message, walk: _Walk, *, depth: int) -> None:
@@ -247,13 +251,13 @@ def _is_resource(rendering: Message, attachment: InboundAttachment) -> bool:
 
 
 def _visit_forwarded(inner: Message, walk: _Walk, *, depth: int) -> None:
-    headers = _Headers.of(inner)
+    headers = RawHeaders.of(inner)
     lines = ["---------- Forwarded message ----------"]
     for name in ("from", "date", "subject", "to"):
         raw = headers.first(name)
         if raw is not None:
             text, _ = decode_header(raw, fallback_charsets=[walk.first_charset])
-            lines.append(f"{name.capitalize()}: {_one_line(text)}")
+            lines.append(f"{name.capitalize()}: {one_line(text)}")
     walk.texts.append("\n".join(lines))
     _visit(inner, walk, depth=depth + 1)
 
@@ -271,7 +275,7 @@ def _visit_text(part: Message, content_type: str, walk: _Walk) -> None:
     if content_type == "text/html":
         walk.texts.append(_Html(text))
     else:
-        walk.texts.append(text.replace("\r\n", "\n").replace("\r", "\n"))
+        walk.texts.append(text)
 
 
 def _attachment(part: Message, walk: _Walk) -> InboundAttachment:
@@ -285,14 +289,15 @@ def _attachment(part: Message, walk: _Walk) -> InboundAttachment:
     size = len(data)
     if size > walk.max_attachment_bytes:
         walk.warn(f"attachment {filename!r} ({size} bytes) was too large to keep")
-        # Drop our reference now: the caller keeps the raw message, one copy is enough.
-        del data
         return InboundAttachment(filename, content_type, size, None, "too_large")
     return InboundAttachment(filename, content_type, size, data)
 
 
 def _payload_bytes(part: Message) -> tuple[bytes | None, str]:
     """The decoded payload, and a reason when it could not be (fully) decoded."""
+    decoded = _plain_base64(part)
+    if decoded is not None:
+        return decoded, ""
     length_defects = _count_length_defects(part)
     try:
         data = part.get_payload(decode=True)
@@ -304,6 +309,22 @@ def _payload_bytes(part: Message) -> tuple[bytes | None, str]:
     if _count_length_defects(part) > length_defects:
         return data, "base64 data has an impossible length"
     return data, ""
+
+
+def _plain_base64(part: Message) -> bytes | None:
+    """Well-formed base64 decoded in one step; None leaves odd cases to the stdlib.
+
+    The stdlib joins the lines into extra copies first, which for a 30 MB attachment
+    means another 100+ MB held at once.
+    """
+    if _raw_value(part, "content-transfer-encoding").strip().lower() != "base64":
+        return None
+    try:
+        encoded = part.get_payload()
+        # Line breaks are not base64 characters; a2b_base64 skips them without copying.
+        return binascii.a2b_base64(encoded) if isinstance(encoded, str) else None
+    except (binascii.Error, ValueError, LookupError):
+        return None
 
 
 def _count_length_defects(part: Message) -> int:
@@ -368,7 +389,7 @@ def _param(part: Message, name: str, *, header: str) -> object:
     so the parameters are read from a copy of the raw header that holds no 8-bit bytes.
     """
     holder = Message()
-    holder[header] = _to_bytes(_raw_value(part, header)).decode("latin-1")
+    holder[header] = to_bytes(_raw_value(part, header)).decode("latin-1")
     try:
         return holder.get_param(name, header=header)
     except Exception:  # noqa: BLE001 - a mangled parameter is only a missing one
@@ -381,17 +402,19 @@ def _synthetic_filename(content_type: str, walk: _Walk) -> str:
     return f"attachment-{walk.unnamed_attachments}{extension}"
 
 
-def _build(raw: bytes, headers: _Headers, walk: _Walk, *, max_body_chars: int) -> InboundMessage:
+def _build(raw: bytes, headers: RawHeaders, walk: _Walk, *, max_body_chars: int) -> InboundMessage:
     fallback = [walk.first_charset]
-    sender_name, sender_email = _address(headers.first("from"), fallback)
-    _, reply_to = _address(headers.first("reply-to"), fallback)
-    external_id = _message_id(headers.first("message-id")) or _synthetic_id(raw)
+    sender_name, sender_email = parse_address(headers.first("from"), fallback)
+    _, reply_to = parse_address(headers.first("reply-to"), fallback)
+    external_id = parse_message_id(headers.first("message-id")) or synthetic_id(raw)
     extra = {"reply_to": reply_to} if reply_to else {}
     if looks_automated(headers.ascii_items()):
         extra["auto_submitted"] = "yes"
     body = _body(walk, max_body_chars=max_body_chars)
     subject = _subject(headers.first("subject"), fallback, walk)
-    received_at = _received_at(headers.first("date"), walk)
+    received_at, date_problem = parse_date(headers.first("date"))
+    if date_problem:
+        walk.warn(date_problem)
     if walk.defects:
         walk.warn("MIME defects: " + ", ".join(sorted(walk.defects)))
     if not headers.values:
@@ -404,7 +427,7 @@ def _build(raw: bytes, headers: _Headers, walk: _Walk, *, max_body_chars: int) -
         sender_name=sender_name,
         sender_email=sender_email,
         received_at=received_at,
-        replies_to=_replies_to(headers, exclude=external_id),
+        replies_to=reply_ids(headers, exclude=external_id),
         attachments=tuple(walk.attachments),
         extra=extra,
         warnings=tuple(walk.warnings),
@@ -412,10 +435,14 @@ def _build(raw: bytes, headers: _Headers, walk: _Walk, *, max_body_chars: int) -
 
 
 def _body(walk: _Walk, *, max_body_chars: int) -> str:
-    texts = (html_to_text(text) if isinstance(text, _Html) else text for text in walk.texts)
-    body = "\n\n".join(text.strip("\n") for text in texts if text.strip()).strip()
+    texts = (
+        html_to_text(text, max_chars=max_body_chars) if isinstance(text, _Html) else text
+        for text in walk.texts
+    )
+    unified = (text.replace("\r\n", "\n").replace("\r", "\n") for text in texts)
+    body = "\n\n".join(text.strip("\n") for text in unified if text.strip()).strip()
     if len(body) > max_body_chars:
-        walk.warn(f"body truncated from {len(body)} to {max_body_chars} characters")
+        walk.warn(f"body truncated to {max_body_chars} characters")
         body = body[:max_body_chars]
     return body
 
@@ -426,64 +453,4 @@ def _subject(raw: bytes | None, fallback: list[str | None], walk: _Walk) -> str:
     text, warnings = decode_header(raw, fallback_charsets=fallback)
     for warning in warnings:
         walk.warn(f"subject: {warning}")
-    return _one_line(text)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _address(raw: bytes | None, fallback: list[str | None]) -> tuple[str, str]:
-    """(display name, address) from a From-like header; the name may be encoded."""
-    if raw is None:
-        return "", ""
-    # Split before decoding: a decoded name may contain commas or angle brackets.
-    name, address = parseaddr(raw.decode("ascii", "surrogateescape"))
-    decoded_name, _ = decode_header(_to_bytes(name), fallback_charsets=fallback)
-    decoded_address, _ = decode_header(_to_bytes(address), fallback_charsets=fallback)
-    if "@" not in decoded_address:
-        decoded_address = ""
-    return _one_line(decoded_name), decoded_address.strip()
-
-
-def _message_id(raw: bytes | None) -> str:
-    if raw is None:
-        return ""
-    text, _ = decode_header(raw)
-    match = _ANGLE_ID.search(text)
-    if match:
-        return match.group(1)
-    parts = text.strip().strip("<>").split()
-    return parts[0] if parts else ""
-
-
-def _synthetic_id(raw: bytes) -> str:
-    # Stable, so that fetching the same message twice is still idempotent.
-    return "sha256:" + hashlib.sha256(raw).hexdigest()
-
-
-def _replies_to(headers: _Headers, *, exclude: str) -> tuple[str, ...]:
-    """In-Reply-To ids, then References ids newest (last) first, without duplicates."""
-    ids: list[str] = []
-    for name, newest_first in (("in-reply-to", False), ("references", True)):
-        for raw in headers.values.get(name, []):
-            found = _ANGLE_ID.findall(raw.decode("ascii", "replace"))
-            ids.extend(reversed(found) if newest_first else found)
-    unique = dict.fromkeys(message_id for message_id in ids if message_id != exclude)
-    return tuple(unique)
-
-
-def _received_at(raw: bytes | None, walk: _Walk) -> datetime.datetime | None:
-    if raw is None:
-        walk.warn("no Date header; received_at left empty")
-        return None
-    text = raw.decode("ascii", "replace").strip()
-    try:
-        value = parsedate_to_datetime(text)
-    except (ValueError, TypeError, IndexError, OverflowError):
-        walk.warn(f"unreadable Date header {text[:80]!r}; received_at left empty")
-        return None
-    if value.tzinfo is None:
-        # RFC 5322 "-0000": the time is UTC, the sender's zone is unknown.
-        value = value.replace(tzinfo=datetime.UTC)
-    return value
+    return one_line(text)

@@ -13,6 +13,7 @@ import codecs
 import quopri
 import re
 from collections.abc import Iterable
+from itertools import islice
 
 # Chinese mail clients label GBK text "gb2312" (and friends); GB18030 is a superset of
 # all of them, so decoding with it never fails where the label would have succeeded.
@@ -64,7 +65,8 @@ def _looks_chinese(text: str) -> bool:
     GB18030 accepts most byte pairs, so Latin-1 names ("L\\xfctkebohle") also "decode".
     Real Chinese text is overwhelmingly made of GB2312 characters; demand a majority.
     """
-    wide = [char for char in text if ord(char) > 0x7F]
+    # A sample decides as well as the whole text, and a long body must not cost seconds.
+    wide = list(islice((char for char in text if ord(char) > 0x7F), 4096))
     if not wide:
         return True
     common = 0
@@ -144,7 +146,7 @@ def _decode_encoded_word(charset: bytes, kind: bytes, payload: bytes) -> tuple[s
             # Senders often drop the padding; restore it rather than give up.
             raw = base64.b64decode(payload + b"=" * (-len(payload) % 4))
         else:
-            raw = quopri.decodestring(payload.replace(b"_", b" "), header=True)
+            raw = quopri.decodestring(payload, header=True)  # header=True: "_" is a space
     except (binascii.Error, ValueError):
         return payload.decode("latin-1"), ["an encoded-word could not be decoded"]
     label = charset.decode("latin-1")
@@ -164,15 +166,16 @@ def decode_header(
     pieces: list[str] = []
     warnings: list[str] = []
     position = 0
+    after_word = False
     for match in _ENCODED_WORD.finditer(unfolded):
         between = unfolded[position : match.start()]
         # RFC 2047: whitespace between two adjacent encoded-words is not part of the text.
-        if not (pieces and position and _SPACE_ONLY.fullmatch(between)):
+        if not (after_word and _SPACE_ONLY.fullmatch(between)):
             pieces.append(_decode_plain(between, fallbacks))
         text, problems = _decode_encoded_word(*match.groups())
         pieces.append(text)
         warnings.extend(problems)
-        position = match.end()
+        position, after_word = match.end(), True
     pieces.append(_decode_plain(unfolded[position:], fallbacks))
     return "".join(pieces), warnings
 
