@@ -121,3 +121,15 @@ def test_switching_language_refuses_unknown_codes_and_foreign_redirects(alice: U
 
 def test_password_change_page_renders(alice: User) -> None:
     assert logged_in(alice).get("/password/").status_code == 200
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_password_guessing_is_locked_out(alice: User) -> None:
+    browser = HttpClient()
+    for _attempt in range(3):
+        browser.post("/login/", {"username": "alice", "password": "guess"})
+    response = browser.post(
+        "/login/", {"username": "alice", "password": "correct-horse-battery-staple"}
+    )
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
