@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "consultdesk.sla",
     "consultdesk.intake",
     "consultdesk.insights",
+    "consultdesk.wechat",
     "consultdesk.demo",
 ]
 
@@ -206,6 +207,28 @@ IMAP_SSL = env_bool("IMAP_SSL", default=True)
 IMAP_USER = env_str("IMAP_USER", default="")
 IMAP_PASSWORD = env_str("IMAP_PASSWORD", default="")
 IMAP_FOLDER = env_str("IMAP_FOLDER", default="INBOX")
+# WeChat channels (docs/wechat.md). An empty token/key switches that callback off (404).
+CONSULTDESK_BASE_URL = env_str("CONSULTDESK_BASE_URL", default="")
+CONSULTDESK_WECOM_CORP_ID = env_str("CONSULTDESK_WECOM_CORP_ID", default="")
+CONSULTDESK_WECOM_TOKEN = env_str("CONSULTDESK_WECOM_TOKEN", default="")
+CONSULTDESK_WECOM_AES_KEY = env_str("CONSULTDESK_WECOM_AES_KEY", default="")
+CONSULTDESK_WECOM_AGENT_ID = env_str("CONSULTDESK_WECOM_AGENT_ID", default="")
+CONSULTDESK_WECOM_SECRET = env_str("CONSULTDESK_WECOM_SECRET", default="")
+CONSULTDESK_WECHAT_KF_SECRET = env_str("CONSULTDESK_WECHAT_KF_SECRET", default="")
+CONSULTDESK_WECHAT_KF_TOKEN = env_str("CONSULTDESK_WECHAT_KF_TOKEN", default="")
+CONSULTDESK_WECHAT_KF_AES_KEY = env_str("CONSULTDESK_WECHAT_KF_AES_KEY", default="")
+CONSULTDESK_WECHAT_KF_ACCOUNTS = env_list("CONSULTDESK_WECHAT_KF_ACCOUNTS", default=[])
+CONSULTDESK_OA_APP_ID = env_str("CONSULTDESK_OA_APP_ID", default="")
+CONSULTDESK_OA_TOKEN = env_str("CONSULTDESK_OA_TOKEN", default="")
+CONSULTDESK_OA_AES_KEY = env_str("CONSULTDESK_OA_AES_KEY", default="")
+CONSULTDESK_WECHAT_API_BASE = env_str(
+    "CONSULTDESK_WECHAT_API_BASE", default="https://qyapi.weixin.qq.com"
+)
+CONSULTDESK_WECHAT_HTTP_TIMEOUT = env_int("CONSULTDESK_WECHAT_HTTP_TIMEOUT", default=10)
+# Refuse callbacks older than this many seconds (0 = off; 600 is sensible in production).
+CONSULTDESK_WECHAT_MAX_AGE_SECONDS = env_int("CONSULTDESK_WECHAT_MAX_AGE_SECONDS", default=0)
+# Dotted path of a voice transcriber (WeCom sends no recognition text); empty = none.
+CONSULTDESK_WECHAT_TRANSCRIBER = env_str("CONSULTDESK_WECHAT_TRANSCRIBER", default="")
 # Inbound mail: attachments above this size are listed but not kept.
 CONSULTDESK_MAX_ATTACHMENT_MB = env_int("CONSULTDESK_MAX_ATTACHMENT_MB", default=25)
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("consultations/", include("consultdesk.insights.urls")),
     path("clients/", include("consultdesk.clients.urls")),
     path("intake/", include("consultdesk.intake.urls")),
+    path("intake/", include("consultdesk.wechat.urls")),
 ]
 
 handler404 = "consultdesk.web.views.error_404"

@@ -47,11 +47,15 @@ Parser = Callable[[bytes], InboundMessage]
 def _parsers() -> dict[str, Parser]:
     # Imported lazily: adapters are pure modules with their own (heavier) imports.
     from consultdesk.intake.channels import email, webform
+    from consultdesk.wechat import parsers as wechat
 
     limit = settings.CONSULTDESK_MAX_ATTACHMENT_MB * 1024 * 1024
     return {
         Channel.EMAIL: partial(email.parse_email, max_attachment_bytes=limit),
         Channel.WEB_FORM: webform.parse_submission,
+        Channel.WECOM: wechat.parse_wecom_raw,
+        Channel.OFFICIAL_ACCOUNT: wechat.parse_official_account_raw,
+        Channel.WECHAT: wechat.parse_kf_raw,
     }
 
 

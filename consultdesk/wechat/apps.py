@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WeChatConfig(AppConfig):
+    name = "consultdesk.wechat"
+    label = "wechat"
+    verbose_name = _("WeChat and WeCom")
