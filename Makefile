@@ -24,9 +24,13 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
+# The worker (notifications, SLA sweeps, analysis, mail polling) runs beside the web
+# server and stops with it.
 run: install
 	$(BIN)/consultdesk migrate --no-input
 	$(BIN)/consultdesk demo
+	$(BIN)/consultdesk worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/consultdesk serve --port $(PORT)
 
 lint: install-dev
@@ -45,7 +49,7 @@ test-suite: install-dev
 test: lint typecheck test-suite
 
 messages: install-dev
-	cd consultdesk && ../$(BIN)/consultdesk makemessages --locale zh_Hans --no-obsolete --ignore 'analysis/*' --ignore 'sla/*' --ignore '*/tests/*'
+	cd consultdesk && ../$(BIN)/consultdesk makemessages --locale zh_Hans --no-obsolete --ignore 'analysis/*' --ignore '*/tests/*'
 	$(BIN)/python scripts/check_messages.py --compile
 
 clean:

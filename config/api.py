@@ -8,6 +8,7 @@ from consultdesk.accounts.api import API_AUTH
 from consultdesk.accounts.api import router as accounts_router
 from consultdesk.clients.api import router as clients_router
 from consultdesk.consultations.api import router as consultations_router
+from consultdesk.sla.api import router as sla_router
 
 api = NinjaAPI(
     title="ConsultDesk API",
@@ -39,3 +40,4 @@ def validation_error(request: HttpRequest, error: ValidationError) -> HttpRespon
 api.add_router("/", accounts_router)
 api.add_router("/", clients_router)
 api.add_router("/", consultations_router)
+api.add_router("/", sla_router)

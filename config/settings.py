@@ -236,6 +236,11 @@ CONSULTDESK_MAX_ATTACHMENT_MB = env_int("CONSULTDESK_MAX_ATTACHMENT_MB", default
 # API (the django-tasks backport) into a database-backed queue that `consultdesk worker`
 # drains; several workers may share it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Where notifications go besides the in-app list: email always, WeCom when configured.
+CONSULTDESK_NOTIFICATION_TRANSPORTS = [
+    "consultdesk.sla.notifications.EmailTransport",
+    "consultdesk.wechat.transport.WeComTransport",
+]
 
 LOGGING = {
     "version": 1,
@@ -243,4 +248,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+    # django-axes announces itself at INFO on every start, also on every CLI command.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -32,6 +32,7 @@ urlpatterns = [
     path("consultations/", include("consultdesk.insights.urls")),
     path("clients/", include("consultdesk.clients.urls")),
     path("intake/", include("consultdesk.intake.urls")),
+    path("sla/", include("consultdesk.sla.urls")),
     path("intake/", include("consultdesk.wechat.urls")),
 ]
 

@@ -20,7 +20,7 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = ROOT / "consultdesk" / "locale"
-IGNORED = ["analysis/*", "sla/*", "*/tests/*"]
+IGNORED = ["analysis/*", "*/tests/*"]
 
 
 def catalogues() -> list[Path]:

@@ -17,6 +17,7 @@ from consultdesk.consultations.choices import (
     Stage,
 )
 from consultdesk.consultations.models import Consultation
+from consultdesk.consultations.services import RECORD_FIELDS
 
 
 class LinesField(forms.CharField):
@@ -39,24 +40,7 @@ class RecordForm(forms.ModelForm):
 
     class Meta:
         model = Consultation
-        fields = [
-            "title",
-            "priority",
-            "category",
-            "industry",
-            "organisation_size",
-            "technical_level",
-            "core_goal",
-            "budget_min",
-            "budget_max",
-            "budget_currency",
-            "timeline_date",
-            "timeline_days",
-            "existing_systems",
-            "primary_contact",
-            "stressed",
-            "asides",
-        ]
+        fields = list(RECORD_FIELDS)
         widgets = {
             "core_goal": forms.Textarea(attrs={"rows": 3}),
             "existing_systems": forms.Textarea(attrs={"rows": 2}),

@@ -33,6 +33,9 @@ class ConsultationListItem(Schema):
     latest_snippet: str
     received_at: datetime.datetime
     last_activity_at: datetime.datetime
+    first_response_due: datetime.datetime | None
+    summary_due: datetime.datetime | None
+    open_findings: int
     version: int
 
     @staticmethod
@@ -90,6 +93,8 @@ class ConsultationFilter(FilterSchema):
 
 
 class ConsultationIn(Schema):
+    """`received_at` back-dates an imported consultation (its deadline counts from it)."""
+
     title: str = Field(..., min_length=1, max_length=200)
     channel: Channel = Channel.MANUAL
     client_id: int | None = None

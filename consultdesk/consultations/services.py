@@ -27,8 +27,11 @@ from consultdesk.consultations.events import changes_between, event_record, json
 from consultdesk.consultations.models import Consultation, Message, ReferenceCounter, Tag
 from consultdesk.consultations.workflow import Missing, Move, classify_move, transition_gaps
 
+# In the order the record form shows them.
 RECORD_FIELDS = (
     "title",
+    "priority",
+    "category",
     "industry",
     "organisation_size",
     "technical_level",
@@ -42,8 +45,6 @@ RECORD_FIELDS = (
     "primary_contact",
     "stressed",
     "asides",
-    "category",
-    "priority",
 )
 SNIPPET_LENGTH = 120
 
@@ -202,6 +203,9 @@ def consultation_transition(
         raise TransitionRefused(missing)
     move = classify_move(current, to)
     if move == Move.CLOSE:
+        from consultdesk.sla.services import deadlines_on_close
+
+        deadlines_on_close(consultation=locked)
         locked.outcome_reason = reason
     elif move == Move.REOPEN:
         locked.outcome, locked.outcome_reason = "", ""
@@ -329,11 +333,18 @@ def message_add(
         kind=EventKind.MESSAGE_ADDED,
         data={"message": message.pk, "direction": direction},
     )
+    # Imported here: the insights and sla apps build on this module.
+    from consultdesk.sla.services import deadlines_on_inbound, deadlines_on_reply
+
     if direction == Direction.INBOUND:
-        # Imported here: the insights app builds on this module.
         from consultdesk.insights.services import message_analyse_task
 
+        # An imported log is history: its old messages start no response clock.
+        if channel != Channel.IMPORT:
+            deadlines_on_inbound(consultation=consultation, received_at=occurred_at)
         transaction.on_commit(partial(message_analyse_task.enqueue, message.pk))
+    elif direction == Direction.OUTBOUND:
+        deadlines_on_reply(consultation=consultation, replied_at=occurred_at)
     return message
 
 
@@ -388,6 +399,17 @@ def consultation_merge(
         last_activity_at=max(target.last_activity_at, source.last_activity_at),
         latest_snippet=_snippet(latest.body) if latest else target.latest_snippet,
     )
+    from consultdesk.sla.services import deadlines_on_close, deadlines_on_inbound
+
+    deadlines_on_close(consultation=source)
+    oldest_waiting = (
+        target.messages.filter(direction=Direction.INBOUND, occurred_at__gt=_last_reply_at(target))
+        .order_by("occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+    if oldest_waiting is not None:
+        deadlines_on_inbound(consultation=target, received_at=oldest_waiting)
     Consultation.objects.filter(pk=source.pk).update(
         stage=Stage.CLOSED,
         outcome=Outcome.MERGED,
@@ -405,6 +427,16 @@ def consultation_merge(
         )
     target.refresh_from_db()
     return target
+
+
+def _last_reply_at(consultation: Consultation) -> datetime.datetime:
+    last = (
+        consultation.messages.filter(direction=Direction.OUTBOUND)
+        .order_by("-occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+    return last or datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 @transaction.atomic

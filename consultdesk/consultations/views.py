@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -69,7 +70,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         per_page=settings.CONSULTDESK_PAGE_SIZE,
     )
     template = "consultations/_inbox_rows.html" if request.htmx else "consultations/inbox.html"  # type: ignore[attr-defined]
-    return render(request, template, {"form": form, "page": page})
+    return render(request, template, {"form": form, "page": page, "now": timezone.now()})
 
 
 STAGE_COUNT_CAP = 999
@@ -108,6 +109,7 @@ def _detail_context(consultation: Consultation, user: User, **forms: Any) -> dic
     tags = [tag.name for tag in consultation.tags.all()]
     return {
         "consultation": consultation,
+        "now": timezone.now(),
         "stages": ORDER,
         "current_index": ORDER.index(Stage(consultation.stage)),
         "next_stage": following,

@@ -89,7 +89,8 @@ def _load_case(case: DemoCase, *, users: dict[str, User], received_at: datetime.
         received_at=received_at,
         actor=None,
     )
-    for hours, reply in enumerate(case.replies, start=1):
+    replies = case.replies or _default_reply(case)
+    for hours, reply in enumerate(replies, start=1):
         message_add(
             consultation=consultation,
             direction=Direction.OUTBOUND,
@@ -106,6 +107,16 @@ def _load_case(case: DemoCase, *, users: dict[str, User], received_at: datetime.
             actor=actor,
         )
     _advance(consultation, case, actor)
+
+
+def _default_reply(case: DemoCase) -> list[str]:
+    """Cases past intake were answered in time; new ones still wait for their reply."""
+    if case.stage in (Stage.RECEIVED, Stage.RECORDED):
+        return []
+    chinese = any("\u4e00" <= character <= "\u9fff" for character in case.message)
+    if chinese:
+        return [f"{case.contact}您好，收到您的需求，我们约个时间详细聊聊？"]
+    return [f"Dear {case.contact}, thank you — could we schedule a call this week?"]
 
 
 def _record_changes(case: DemoCase) -> dict[str, object]:

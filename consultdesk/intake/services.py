@@ -189,7 +189,34 @@ def _ingest(inbound: InboundMessage) -> IngestResult:
         actor=None,
     )
     _attachments_save(message, inbound)
+    if inbound.channel != Channel.IMPORT:
+        _notify_team(consultation, message)
     return IngestResult(consultation, message, created, duplicate=False)
+
+
+def _notify_team(consultation: Consultation, message: Message) -> None:
+    """The owner hears of every new client message; unassigned work goes to everyone
+    who can pick it up (in-app, and by email/WeCom after commit)."""
+    from consultdesk.sla.models import NotificationKind
+    from consultdesk.sla.notifications import NotificationDraft, notify
+
+    if consultation.owner_id is not None:
+        recipients = [consultation.owner]
+    else:
+        recipients = list(User.objects.filter(is_active=True))
+    snippet = " ".join(message.body.split())[:80]
+    label = str(consultation.client or message.sender or consultation.reference)
+    text = f"{consultation.reference} {label}: {snippet}"
+    notify(
+        drafts=[
+            NotificationDraft(
+                user=user, kind=NotificationKind.NEW_INBOUND, text=text, consultation=consultation
+            )
+            for user in recipients
+            if user is not None
+        ],
+        now=timezone.now(),
+    )
 
 
 def _attachments_save(message: Message, inbound: InboundMessage) -> None:

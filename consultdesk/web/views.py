@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
@@ -54,6 +55,10 @@ def error_500(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The pipeline at a glance: stages, channels and workload (three grouped queries)."""
     from consultdesk.consultations.dashboard import pipeline_overview
+    from consultdesk.sla.services import calendar_coverage_warning
 
     overview = pipeline_overview(user=request.user)  # type: ignore[arg-type]
-    return render(request, "web/dashboard.html", {"overview": overview})
+    warning = calendar_coverage_warning(today=timezone.localdate())
+    return render(
+        request, "web/dashboard.html", {"overview": overview, "calendar_warning": warning}
+    )
