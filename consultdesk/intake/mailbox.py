@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.conf import settings
+from django_tasks import task
 from imap_tools import AND, MailBox, MailBoxUnencrypted, MailMessageFlags
 
 from consultdesk.consultations.choices import Channel
@@ -70,3 +71,19 @@ def mail_fetch(*, box: Mailbox, limit: int = 200) -> FetchReport:
         else:
             report.processed += 1
     return report
+
+
+@task()
+def mail_poll_task() -> None:
+    """The worker's periodic IMAP poll; does nothing until IMAP_HOST is configured."""
+    if not settings.IMAP_HOST:
+        return
+    try:
+        box = mailbox_open()
+    except OSError:
+        logger.exception("cannot reach the IMAP server %s", settings.IMAP_HOST)
+        return
+    with box:
+        report = mail_fetch(box=box)
+    if report.fetched:
+        logger.info("IMAP: %s fetched, %s failed", report.fetched, report.failed)

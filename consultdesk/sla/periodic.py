@@ -4,7 +4,7 @@ Each job has a ``PeriodicRun`` row whose ``next_run_at`` says when it is next du
 worker looks at the rows on each loop; the one whose conditional UPDATE moves
 ``next_run_at`` forward from the value it read enqueues the task, in the same
 transaction. Another worker's UPDATE then matches no row, so a tick is enqueued once
-however many workers run. IMAP polling is added later by appending to ``PERIODIC_JOBS``.
+however many workers run. A new periodic job is one more entry in ``PERIODIC_JOBS``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from django.db import IntegrityError, transaction
 from django_tasks.base import Task
 
 from consultdesk.sla.models import PeriodicRun
+from consultdesk.intake.mailbox import mail_poll_task
 from consultdesk.sla.tasks import sla_sweep_task, task_results_prune
+from consultdesk.wechat.services import kf_sync_all_task
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,10 @@ class PeriodicJob:
 PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob(name="sla_sweep", task=sla_sweep_task, interval=timedelta(minutes=1)),
     PeriodicJob(name="task_results_prune", task=task_results_prune, interval=timedelta(days=1)),
+    # Mail and WeChat Customer Service are pulled, not pushed: poll them promptly (the
+    # platform keeps Customer Service messages for three days only).
+    PeriodicJob(name="mail_poll", task=mail_poll_task, interval=timedelta(minutes=1)),
+    PeriodicJob(name="wechat_kf_sync", task=kf_sync_all_task, interval=timedelta(minutes=1)),
 ]
 
 

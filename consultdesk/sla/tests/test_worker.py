@@ -98,10 +98,12 @@ def test_a_zero_interval_is_refused() -> None:
         next_tick(scheduled=NOW, interval=timedelta(0), now=NOW)
 
 
-def test_the_sla_sweep_runs_every_minute_and_pruning_daily() -> None:
+def test_the_sweep_and_the_pulls_run_every_minute_and_pruning_daily() -> None:
     assert [(job.name, job.interval) for job in PERIODIC_JOBS] == [
         ("sla_sweep", timedelta(minutes=1)),
         ("task_results_prune", timedelta(days=1)),
+        ("mail_poll", timedelta(minutes=1)),
+        ("wechat_kf_sync", timedelta(minutes=1)),
     ]
 
 
@@ -112,11 +114,11 @@ def test_a_tick_is_enqueued_once_however_often_workers_look(database_queue) -> N
     next_minute = periodic_enqueue_due(now=NOW + timedelta(minutes=1), worker_id="w2")
 
     assert (first, again, next_minute) == (
-        ["sla_sweep", "task_results_prune"],
+        ["sla_sweep", "task_results_prune", "mail_poll", "wechat_kf_sync"],
         [],
-        ["sla_sweep"],
+        ["sla_sweep", "mail_poll", "wechat_kf_sync"],
     )
-    assert DBTaskResult.objects.count() == 3
+    assert DBTaskResult.objects.count() == 7
     assert PeriodicRun.objects.get(name="sla_sweep").last_worker_id == "w2"
 
 
