@@ -16,8 +16,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django_tasks.base import Task
 
-from consultdesk.sla.models import PeriodicRun
 from consultdesk.intake.mailbox import mail_poll_task
+from consultdesk.sla.models import PeriodicRun
 from consultdesk.sla.tasks import sla_sweep_task, task_results_prune
 from consultdesk.wechat.services import kf_sync_all_task
 
