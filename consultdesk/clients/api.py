@@ -85,6 +85,21 @@ def contact_create(request: HttpRequest, pk: int, payload: ContactIn) -> Any:
     return Status(201, services.contact_create(client=client, **payload.dict()))
 
 
+class ContactMergeIn(Schema):
+    target_id: int
+
+
+@router.post(
+    "/contacts/{pk}/merge",
+    response=ContactOut,
+    summary="This contact is the same person as target_id: keep the target with every id",
+)
+def contact_merge(request: HttpRequest, pk: int, payload: ContactMergeIn) -> Any:
+    source = get_object_or_404(Contact, pk=pk)
+    target = get_object_or_404(Contact, pk=payload.target_id)
+    return services.contact_merge(source=source, target=target)
+
+
 @router.patch("/contacts/{pk}", response=ContactOut)
 def contact_update(request: HttpRequest, pk: int, payload: ContactIn) -> Any:
     contact = get_object_or_404(Contact, pk=pk)

@@ -44,3 +44,29 @@ def contact_create(**fields: Any) -> Contact:
 @transaction.atomic
 def contact_update(*, contact: Contact, changes: Mapping[str, Any]) -> Contact:
     return _apply(contact, changes, CONTACT_FIELDS)
+
+
+CHANNEL_IDS = ("email", "phone", "wechat_id", "wecom_id")
+
+
+@transaction.atomic
+def contact_merge(*, source: Contact, target: Contact) -> Contact:
+    """The same person reached us on another channel: keep one contact that carries
+    every id (so future messages match it) and move the messages and consultations."""
+    from consultdesk.consultations.models import Consultation, Message
+
+    if source.pk == target.pk:
+        raise ValidationError({"target": "A contact cannot be merged into itself."})
+    for field in CHANNEL_IDS:
+        if not getattr(target, field) and getattr(source, field):
+            setattr(target, field, getattr(source, field))
+    if target.client_id is None:
+        target.client_id = source.client_id
+    target.full_clean()
+    target.save()
+    Message.objects.filter(contact=source).update(contact=target)
+    Consultation.objects.filter(primary_contact=source).update(primary_contact=target)
+    for consultation in Consultation.objects.filter(contacts=source):
+        consultation.contacts.add(target)
+    source.delete()
+    return target

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from consultdesk.consultations.choices import Channel
 from consultdesk.consultations.models import Consultation
 
 TIMELINE_LIMIT = 500
@@ -16,6 +17,7 @@ class TimelineItem:
     pk: int | None = None
     direction: str | None = None
     channel: str | None = None
+    channel_label: str = ""
     sender: str = ""
     body: str = ""
     subject: str = ""
@@ -50,6 +52,9 @@ def timeline_entries(consultation: Consultation) -> list[TimelineItem]:
             pk=message.pk,
             direction=message.direction,
             channel=message.channel,
+            channel_label=str(Channel(message.channel).label)
+            if message.channel in Channel.values
+            else message.channel,
             sender=message.sender,
             subject=message.subject,
             body=message.body,

@@ -15,6 +15,11 @@ urlpatterns = [
     path("consultations/<int:pk>/tags/", views.tags_update, name="consultation_tags"),
     path("consultations/<int:pk>/merge/", views.merge, name="consultation_merge"),
     path(
+        "consultations/<int:pk>/contacts/<int:contact_pk>/link/",
+        views.contact_link,
+        name="contact_link",
+    ),
+    path(
         "consultations/<int:pk>/messages/<int:message_pk>/split/",
         views.split,
         name="message_split",

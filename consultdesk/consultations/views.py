@@ -15,10 +15,17 @@ from django.views.decorators.http import require_POST
 
 from consultdesk.accounts.models import User
 from consultdesk.clients import services as client_services
-from consultdesk.clients.models import ContactRole
+from consultdesk.clients.models import Contact, ContactRole
 from consultdesk.consultations import services
 from consultdesk.consultations.access import consultation_for
-from consultdesk.consultations.choices import CATEGORY_FOCUS, Channel, Direction, Outcome, Stage
+from consultdesk.consultations.choices import (
+    CATEGORY_FOCUS,
+    Category,
+    Channel,
+    Direction,
+    Outcome,
+    Stage,
+)
 from consultdesk.consultations.forms import (
     AssignForm,
     ConsultationCreateForm,
@@ -121,6 +128,7 @@ def _detail_context(consultation: Consultation, user: User, **forms: Any) -> dic
         "focus": CATEGORY_FOCUS.get(consultation.category),  # type: ignore[call-overload]
         "timeline": timeline_entries(consultation),
         "contacts": consultation.contacts.all(),
+        "link_candidates": _link_candidates(consultation),
         "record_form": forms.get("record_form")
         or RecordForm(instance=consultation, initial={"version": consultation.version}),
         "transition_form": forms.get("transition_form")
@@ -133,9 +141,24 @@ def _detail_context(consultation: Consultation, user: User, **forms: Any) -> dic
         )[:30],
         "suggestions": suggested_values(consultation),
         "category_suggestion": (consultation.suggestions or {}).get("category"),
+        "category_suggestion_label": _category_label(
+            (consultation.suggestions or {}).get("category")
+        ),
         "goal_is_means": (consultation.suggestions or {}).get("goal_is_means", False),
         "outcomes": Outcome,
     }
+
+
+def _link_candidates(consultation: Consultation) -> list[Contact]:
+    """People a consultant may recognise as the same person (the client's contacts)."""
+    if consultation.client_id is None:
+        return []
+    return list(Contact.objects.filter(client_id=consultation.client_id).order_by("name")[:50])
+
+
+def _category_label(suggestion: dict[str, Any] | None) -> str:
+    value = (suggestion or {}).get("value", "")
+    return str(Category(value).label) if value in Category.values else value
 
 
 def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -354,3 +377,18 @@ def split(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
         return redirect("consultation_detail", pk=pk)
     messages.success(request, _("Split into a new consultation."))
     return redirect("consultation_detail", pk=split_off.pk)
+
+
+@require_POST
+def contact_link(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    """A WeChat user, WeCom member or follower is someone we know: merge the two contacts."""
+    consultation = consultation_for(_user(request), pk)
+    source = get_object_or_404(Contact, pk=contact_pk, consultations=consultation)
+    target = get_object_or_404(Contact, pk=request.POST.get("target") or 0)
+    try:
+        client_services.contact_merge(source=source, target=target)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(request, _("Contacts linked."))
+    return redirect("consultation_detail", pk=pk)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from consultdesk.accounts.models import User
 from consultdesk.clients.models import Contact
 from consultdesk.consultations.choices import Channel
 from consultdesk.consultations.models import Consultation, Message
@@ -54,7 +55,10 @@ def thread_for(inbound: InboundMessage) -> Consultation | None:
             return message.consultation
     from consultdesk.intake.channels.email import find_reference
 
-    reference = find_reference(inbound.subject)
+    # The subject for mail; the text itself for chat, where consultants paste "CD-…".
+    reference = find_reference(inbound.subject) or (
+        find_reference(inbound.body[:500]) if inbound.channel != Channel.EMAIL else None
+    )
     if not reference:
         return None
     consultation = Consultation.objects.filter(reference=reference).first()
@@ -63,6 +67,20 @@ def thread_for(inbound: InboundMessage) -> Consultation | None:
             break
         consultation = consultation.merged_into
     return consultation
+
+
+def team_member_for(inbound: InboundMessage) -> User | None:
+    """The consultant behind a WeCom message: they forward clients' words or log notes."""
+    if inbound.channel != Channel.WECOM or not inbound.sender_wechat:
+        return None
+    from consultdesk.wechat.models import WeComMember
+
+    member = (
+        WeComMember.objects.select_related("user")
+        .filter(userid=inbound.sender_wechat, user__is_active=True)
+        .first()
+    )
+    return member.user if member else None
 
 
 def open_consultation_for(contact: Contact | None) -> Consultation | None:

@@ -160,6 +160,9 @@ def _without_nul(inbound: InboundMessage) -> InboundMessage:
 
 def _ingest(inbound: InboundMessage) -> IngestResult:
     inbound = _without_nul(inbound)
+    member = matching.team_member_for(inbound)
+    if member is not None:
+        return _ingest_forwarded(inbound, member)
     contact = matching.contact_for(inbound)
     consultation = matching.thread_for(inbound) or matching.open_consultation_for(contact)
     created = consultation is None
@@ -217,6 +220,34 @@ def _notify_team(consultation: Consultation, message: Message) -> None:
         ],
         now=timezone.now(),
     )
+
+
+def _ingest_forwarded(inbound: InboundMessage, member: User) -> IngestResult:
+    """A consultant forwarded a client's words from WeCom: they land on the consultation
+    named in the text (CD-…), or open a new one that the consultant owns; the client
+    is not the consultant, so no contact is made from the sender."""
+    consultation = matching.thread_for(inbound)
+    created = consultation is None
+    if consultation is None:
+        consultation = consultation_create(
+            title=_title(inbound),
+            channel=Channel.WECOM,
+            owner=member,
+            received_at=inbound.received_at or timezone.now(),
+            actor=member,
+        )
+    message = message_add(
+        consultation=consultation,
+        direction=Direction.INBOUND,
+        channel=Channel.WECOM,
+        body=inbound.body if inbound.body.strip() else EMPTY_BODY,
+        sender=f"{member} (WeCom)"[:200],
+        occurred_at=inbound.received_at or timezone.now(),
+        external_id=inbound.external_id[:300],
+        actor=member,
+    )
+    _attachments_save(message, inbound)
+    return IngestResult(consultation, message, created, duplicate=False)
 
 
 def _attachments_save(message: Message, inbound: InboundMessage) -> None:

@@ -247,3 +247,35 @@ def test_only_managers_merge_and_a_merged_reference_still_threads_mail(
         )
     )
     assert result.consultation == alices_case
+
+
+def test_a_wechat_user_is_linked_to_the_contact_we_know(
+    alices_case: Consultation, alice: User, principal: object
+) -> None:
+    from consultdesk.clients.models import Contact
+    from consultdesk.consultations.choices import Direction
+    from consultdesk.consultations.services import message_add
+
+    stranger = Contact.objects.create(client=alices_case.client, name="wx-user", wechat_id="wmABC")
+    alices_case.contacts.add(stranger)
+    message_add(
+        consultation=alices_case,
+        direction=Direction.INBOUND,
+        channel=Channel.WECHAT,
+        body="我是陈校长，用微信发的",
+        contact=stranger,
+        actor=None,
+    )
+    response = logged_in(alice).post(
+        reverse("contact_link", args=[alices_case.pk, stranger.pk]),
+        {"target": principal.pk},  # type: ignore[attr-defined]
+    )
+    assert response.status_code == 302
+    principal.refresh_from_db()  # type: ignore[attr-defined]
+    assert principal.wechat_id == "wmABC"  # type: ignore[attr-defined]
+    assert not Contact.objects.filter(pk=stranger.pk).exists()
+    assert alices_case.messages.filter(contact=principal).count() == 2
+    page = (
+        logged_in(alice).get(reverse("consultation_detail", args=[alices_case.pk])).content.decode()
+    )
+    assert "WeChat ·" in page  # each message shows its channel

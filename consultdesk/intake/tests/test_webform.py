@@ -233,3 +233,32 @@ def test_a_referral_must_say_who_referred(alice: User) -> None:
     message = Message.objects.get()
     assert message.body == "[老王（星河软件前同事） →] 大模型代码评审"
     assert message.channel == "referral"
+
+
+def test_a_consultant_forwarding_from_wecom_is_not_taken_for_the_client(
+    alice: User, alices_case: Consultation
+) -> None:
+    from consultdesk.intake.inbound import InboundMessage
+    from consultdesk.intake.services import message_ingest
+    from consultdesk.wechat.models import WeComMember
+
+    WeComMember.objects.create(user=alice, userid="lihua")
+    forwarded = message_ingest(
+        inbound=InboundMessage(
+            channel="wecom",
+            external_id="m1",
+            body="客户新需求：要做家长端小程序",
+            sender_wechat="lihua",
+        )
+    )
+    assert (forwarded.created_consultation, forwarded.consultation.owner) == (True, alice)
+    assert not Contact.objects.filter(wecom_id="lihua").exists()
+    noted = message_ingest(
+        inbound=InboundMessage(
+            channel="wecom",
+            external_id="m2",
+            body=f"{alices_case.reference} 陈校长电话里说预算可以到 35 万",
+            sender_wechat="lihua",
+        )
+    )
+    assert noted.consultation == alices_case
