@@ -11,15 +11,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from consultdesk.e2e.browser import CHROMIUM, CHROMIUM_FLAGS
+
 PASSWORD = "demo-consultdesk-2026"  # noqa: S105 (the published demo login)
 
 
@@ -34,9 +27,7 @@ def sign_in(page: Page, base: str, username: str) -> None:
 def main(base: str, target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         for username, language, name in [("wangfang", "zh-CN", "zh"), ("emma", "en-GB", "en")]:
             context = browser.new_context(
                 locale=language, viewport={"width": 1440, "height": 900}, device_scale_factor=1
