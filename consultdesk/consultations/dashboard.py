@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -59,4 +60,39 @@ def pipeline_overview(*, user: User) -> Overview:
     )
 
 
-__all__ = ["Overview", "Stage", "pipeline_overview"]
+@dataclass(frozen=True)
+class ServiceLevels:
+    received_30_days: int
+    response_breaches_30_days: int
+    summary_breaches_30_days: int
+    overdue_now: int
+
+    @property
+    def response_on_time_percent(self) -> int | None:
+        if not self.received_30_days:
+            return None
+        on_time = max(self.received_30_days - self.response_breaches_30_days, 0)
+        return round(100 * on_time / self.received_30_days)
+
+
+def service_level_overview(*, user: User, now: datetime.datetime) -> ServiceLevels:
+    """First responses and summaries late in the last 30 days, and what is late now."""
+    from consultdesk.sla.models import Breach, ClockKind
+
+    since = now - datetime.timedelta(days=30)
+    visible = Consultation.objects.visible_to(user)
+    late = dict(
+        Breach.objects.filter(consultation__in=visible, due_at__gte=since)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return ServiceLevels(
+        received_30_days=visible.filter(received_at__gte=since).count(),
+        response_breaches_30_days=late.get(ClockKind.FIRST_RESPONSE, 0),
+        summary_breaches_30_days=late.get(ClockKind.SUMMARY, 0),
+        overdue_now=visible.filter(Q(first_response_due__lt=now) | Q(summary_due__lt=now)).count(),
+    )
+
+
+__all__ = ["Overview", "ServiceLevels", "Stage", "pipeline_overview", "service_level_overview"]

@@ -53,12 +53,14 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The pipeline at a glance: stages, channels and workload (three grouped queries)."""
-    from consultdesk.consultations.dashboard import pipeline_overview
+    """The pipeline and service levels at a glance (a handful of grouped queries)."""
+    from consultdesk.consultations.dashboard import pipeline_overview, service_level_overview
     from consultdesk.sla.services import calendar_coverage_warning
 
-    overview = pipeline_overview(user=request.user)  # type: ignore[arg-type]
-    warning = calendar_coverage_warning(today=timezone.localdate())
-    return render(
-        request, "web/dashboard.html", {"overview": overview, "calendar_warning": warning}
-    )
+    user = request.user
+    context = {
+        "overview": pipeline_overview(user=user),  # type: ignore[arg-type]
+        "service": service_level_overview(user=user, now=timezone.now()),  # type: ignore[arg-type]
+        "calendar_warning": calendar_coverage_warning(today=timezone.localdate()),
+    }
+    return render(request, "web/dashboard.html", context)

@@ -40,3 +40,28 @@ def test_the_chinese_catalogue_is_complete() -> None:
     )
     assert catalogue.percent_translated() == 100
     assert catalogue.fuzzy_entries() == []
+
+
+def test_the_dashboard_shows_service_levels_for_what_the_user_sees(
+    alices_case: Consultation, alice: User, charlie: User
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from consultdesk.sla.models import Breach, ClockKind
+
+    Breach.objects.create(
+        consultation=alices_case,
+        kind=ClockKind.FIRST_RESPONSE,
+        due_at=timezone.now() - datetime.timedelta(hours=1),
+        breached_at=timezone.now(),
+    )
+    mine = logged_in(alice).get("/dashboard/").context["service"]
+    theirs = logged_in(charlie).get("/dashboard/").context["service"]
+    assert (
+        mine.received_30_days,
+        mine.response_breaches_30_days,
+        mine.response_on_time_percent,
+    ) == (1, 1, 0)
+    assert (theirs.received_30_days, theirs.response_breaches_30_days) == (0, 0)
