@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "consultdesk.sla",
     "consultdesk.intake",
     "consultdesk.insights",
+    "consultdesk.conversations",
     "consultdesk.wechat",
     "consultdesk.demo",
 ]

@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/v1/", _api_urls()),
     path("", include("consultdesk.consultations.urls")),
     path("consultations/", include("consultdesk.insights.urls")),
+    path("", include("consultdesk.conversations.urls")),
     path("clients/", include("consultdesk.clients.urls")),
     path("intake/", include("consultdesk.intake.urls")),
     path("sla/", include("consultdesk.sla.urls")),

@@ -17,7 +17,14 @@ def run(
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CONSULTDESK_PRODUCTION"}
+        # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser tests, refused by check --deploy.
+        if key
+        not in {
+            "DATABASE_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "CONSULTDESK_PRODUCTION",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     environment.update(env or {})
     return subprocess.run(

@@ -85,3 +85,8 @@ class EventKind(models.TextChoices):
     MESSAGE_ADDED = "message_added", _("Message added")
     MERGED = "merged", _("Merged")
     SPLIT = "split", _("Split")
+    MEETING_ENDED = "meeting_ended", _("Meeting ended")
+    SUMMARY_SENT = "summary_sent", _("Summary sent")
+    SUMMARY_VIEWED = "summary_viewed", _("Summary viewed by the client")
+    SUMMARY_CONFIRMED = "summary_confirmed", _("Summary confirmed by the client")
+    SUMMARY_CHANGES_REQUESTED = "summary_changes_requested", _("Client asked for changes")

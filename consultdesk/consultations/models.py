@@ -226,7 +226,15 @@ class Consultation(models.Model):
             )
 
     def record_snapshot(self) -> RecordSnapshot:
+        # The conversations app builds on this one: imported here, one query.
+        from consultdesk.conversations.gates import conversation_facts
+
+        facts = conversation_facts(self)
         return RecordSnapshot(
+            has_checklist=facts.has_checklist,
+            meeting_ended=facts.meeting_ended,
+            summary_sent=facts.summary_sent,
+            summary_confirmed=facts.summary_confirmed,
             industry=self.industry,
             organisation_size=self.organisation_size,
             technical_level=self.technical_level,

@@ -7,6 +7,7 @@ gates look at, and get back the list of what is missing (empty means allowed).
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -41,6 +42,11 @@ class RecordSnapshot:
     primary_contact_role: str = ""  # "" when there is no primary contact
     category: str = ""
     outcome: str = ""
+    # Facts from the conversations app (checklist, meetings, summaries).
+    has_checklist: bool = False
+    meeting_ended: bool = False
+    summary_sent: bool = False
+    summary_confirmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,11 +93,30 @@ def _classification_gate(record: RecordSnapshot) -> list[Missing]:
     return [Missing("category", "required", _("Choose a category first."))]
 
 
+Gate = Callable[[RecordSnapshot], list[Missing]]
+
+
+def _fact_gate(fact: str, field: str, message: Promise) -> Gate:
+    def gate(record: RecordSnapshot) -> list[Missing]:
+        return [] if getattr(record, fact) else [Missing(field, "required", message)]
+
+    return gate
+
+
 # Entry gates are cumulative: entering a stage also needs every earlier stage's gate.
-# Stages after "classified" gain their own gates as meetings and summaries arrive.
-GATES = {
+GATES: dict[Stage, Gate] = {
     Stage.RECORDED: _record_gate,
     Stage.CLASSIFIED: _classification_gate,
+    Stage.PREPARED: _fact_gate(
+        "has_checklist", "checklist", _("Prepare the checklist: at least one question to ask.")
+    ),
+    Stage.MET: _fact_gate("meeting_ended", "meeting", _("End a meeting with the client first.")),
+    Stage.SUMMARY_SENT: _fact_gate(
+        "summary_sent", "summary", _("Send the requirement summary to the client.")
+    ),
+    Stage.SUMMARY_CONFIRMED: _fact_gate(
+        "summary_confirmed", "summary", _("The client has not confirmed the summary yet.")
+    ),
 }
 
 

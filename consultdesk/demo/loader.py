@@ -19,6 +19,16 @@ from consultdesk.consultations.services import (
     message_add,
 )
 from consultdesk.consultations.workflow import ORDER
+from consultdesk.conversations.models import EntryKind, SummaryVersion
+from consultdesk.conversations.services import (
+    checklist_generate,
+    meeting_create,
+    meeting_end,
+    meeting_entry_save,
+    summary_confirm,
+    summary_draft,
+    summary_send,
+)
 from consultdesk.demo.dataset import DEMO_PASSWORD, ORDINARY, STORIES, USERS, DemoCase
 from consultdesk.insights.services import message_analyse, record_goal_analyse
 
@@ -113,8 +123,7 @@ def _default_reply(case: DemoCase) -> list[str]:
     """Cases past intake were answered in time; new ones still wait for their reply."""
     if case.stage in (Stage.RECEIVED, Stage.RECORDED):
         return []
-    chinese = any("\u4e00" <= character <= "\u9fff" for character in case.message)
-    if chinese:
+    if _is_chinese(case):
         return [f"{case.contact}您好，收到您的需求，我们约个时间详细聊聊？"]
     return [f"Dear {case.contact}, thank you — could we schedule a call this week?"]
 
@@ -145,7 +154,60 @@ def _advance(consultation: Consultation, case: DemoCase, actor: User) -> None:
         )
         return
     for stage in ORDER[1 : ORDER.index(target) + 1]:
-        consultation = consultation_transition(consultation=consultation, to=stage, actor=actor)
+        # Each conversation step moves the stage itself (checklist aside), as it would
+        # for a consultant; the remaining stages are moved by hand.
+        _converse(consultation, stage, case, actor)
+        consultation.refresh_from_db()
+        if consultation.stage != stage:
+            consultation = consultation_transition(consultation=consultation, to=stage, actor=actor)
+
+
+def _converse(consultation: Consultation, stage: Stage, case: DemoCase, actor: User) -> None:
+    """What really happens before each stage of stage 2: checklist, meeting, summary."""
+    if stage == Stage.PREPARED:
+        checklist_generate(consultation=consultation, actor=actor)
+    elif stage == Stage.MET:
+        meeting = meeting_create(
+            consultation=consultation,
+            starts_at=consultation.received_at + datetime.timedelta(days=1),
+            place="腾讯会议" if _is_chinese(case) else "Video call",
+            participants_ours=str(actor),
+            participants_theirs=case.contact,
+            actor=actor,
+        )
+        for number, (kind, text) in enumerate(_meeting_notes(case), start=1):
+            meeting_entry_save(
+                meeting=meeting, key=f"demo-{number}", kind=kind, text=text, actor=actor
+            )
+        meeting_end(
+            meeting=meeting,
+            actor=actor,
+            ended_at=consultation.received_at + datetime.timedelta(days=1, hours=1),
+        )
+    elif stage == Stage.SUMMARY_SENT:
+        version = summary_draft(consultation=consultation, actor=actor)
+        summary_send(version=version, actor=actor)
+    elif stage == Stage.SUMMARY_CONFIRMED:
+        version = SummaryVersion.objects.filter(summary__consultation=consultation).latest("number")
+        summary_confirm(version=version)
+
+
+def _is_chinese(case: DemoCase) -> bool:
+    return any("\u4e00" <= character <= "\u9fff" for character in case.message)
+
+
+def _meeting_notes(case: DemoCase) -> list[tuple[EntryKind, str]]:
+    if _is_chinese(case):
+        return [
+            (EntryKind.LISTEN, case.message),
+            (EntryKind.CONFIRM, f"我理解您的核心需求是：{case.core_goal}，对吗？"),
+            (EntryKind.ASK, "这个问题每天大概影响多少用户？"),
+        ]
+    return [
+        (EntryKind.LISTEN, case.message),
+        (EntryKind.CONFIRM, f"So the core need is: {case.core_goal} — right?"),
+        (EntryKind.ASK, "How many users does this affect on a typical day?"),
+    ]
 
 
 def _closing_reason(case: DemoCase) -> str:

@@ -51,6 +51,7 @@ class NotificationKind(models.TextChoices):
     WARNING = "sla_warning", _("Deadline approaching")
     BREACH = "sla_breach", _("Deadline missed")
     NEW_INBOUND = "new_inbound", _("New message from a client")
+    CLIENT_ACTIVITY = "client_activity", _("The client acted on a summary")
 
 
 ANY_PRIORITY = 0
