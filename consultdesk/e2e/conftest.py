@@ -11,7 +11,9 @@ import pytest
 from consultdesk.e2e.browser import CHROMIUM, CHROMIUM_FLAGS
 
 
-@pytest.fixture(scope="session")
+# Function scope: only one Playwright may run in a process at a time, and other browser
+# tests (consultdesk/conversations) start their own.
+@pytest.fixture
 def browser() -> Iterator[Any]:
     if not os.path.exists(CHROMIUM):
         pytest.skip(

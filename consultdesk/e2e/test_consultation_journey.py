@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from consultdesk.accounts.models import Role
 from consultdesk.accounts.services import user_create
@@ -23,7 +24,9 @@ def sign_in(page: Any, base: str, username: str) -> None:
     page.wait_for_url("**/inbox/**")
 
 
-def test_a_website_message_becomes_a_classified_consultation(live_server: Any, page: Any) -> None:
+def test_a_website_message_becomes_a_summary_the_client_confirms(
+    live_server: Any, page: Any
+) -> None:
     user_create(
         username="lihua",
         role=Role.CONSULTANT,
@@ -31,7 +34,15 @@ def test_a_website_message_becomes_a_classified_consultation(live_server: Any, p
         display_name="李华",
         validate=False,
     )
-    base = live_server.url
+    try:
+        _journey(page, live_server.url)
+    finally:
+        # Playwright runs the test body in a greenlet of its own, which gets its own
+        # database connection: close it before the test database is dropped.
+        connections.close_all()
+
+
+def _journey(page: Any, base: str) -> None:
 
     # The client writes at night through the website form.
     page.goto(f"{base}/intake/form/")
@@ -49,7 +60,9 @@ def test_a_website_message_becomes_a_classified_consultation(live_server: Any, p
     # The consultant finds it first in the inbox and opens it with the keyboard.
     sign_in(page, base, "lihua")
     assert consultation.reference in page.inner_text("#inbox-rows")
+    page.wait_for_load_state("load")  # the keyboard handler is a deferred script
     page.keyboard.press("j")
+    page.wait_for_selector("li.row.kb-focus")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/consultations/{consultation.pk}/")
     assert "记录" in page.inner_text(".gate")
@@ -81,3 +94,52 @@ def test_a_website_message_becomes_a_classified_consultation(live_server: Any, p
     assert "用户体验数据" in page.inner_text(".gate")
     consultation.refresh_from_db()
     assert (consultation.stage, consultation.budget_max) == ("classified", 300000)
+    pk = consultation.pk
+
+    # Prepare: the checklist from the findings and the category, then "prepared".
+    page.click(".stage-tools >> text=问题清单")
+    page.click(f"form[action='/consultations/{pk}/checklist/generate/'] button")
+    page.wait_for_selector(".checklist .question")
+    page.goto(f"{base}/consultations/{pk}/")
+    page.select_option("select[name=to]", "prepared")
+    page.click("text=变更阶段")
+    page.wait_for_selector(".stagebar li.current >> text=已准备")
+
+    # Meeting mode, keyboard only: listen, confirm (the client says yes), end.
+    page.click(".stage-tools >> text=会议模式")
+    page.fill("#id_place", "腾讯会议 123-456")
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_selector("[data-meeting]")
+    page.keyboard.press("l")
+    page.keyboard.type("家长说晚上打开课程页要等十几秒")
+    page.keyboard.press("Enter")
+    page.keyboard.press("c")
+    page.keyboard.type("您的核心需求是晚高峰家长端不超时，对吗？")
+    page.keyboard.press("Enter")
+    page.keyboard.press("y")
+    page.wait_for_function(
+        "() => Object.keys(JSON.parse(localStorage.getItem('consultdesk:meeting:' + "
+        "document.querySelector('[data-meeting]').dataset.meetingId) || '{}')).length === 0"
+    )
+    page.click("#end-meeting button")
+    page.wait_for_url(f"**/consultations/{pk}/summary/")
+    consultation.refresh_from_db()
+    assert consultation.stage == "met"
+    assert consultation.summary_due is not None  # the 24-hour summary clock runs
+
+    # The summary, drafted, sent as a signed link; the client confirms on a phone.
+    page.click(f"form[action='/consultations/{pk}/summary/draft/'] button")
+    page.wait_for_selector(".versions li")
+    page.click(f"form[action='/consultations/{pk}/summary/1/send/'] button")
+    link = page.input_value("#client-link")
+    client = page.context.browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}
+    )
+    portal = client.new_page()
+    portal.goto(link)
+    assert "您的核心需求是晚高峰家长端不超时" in portal.content()
+    portal.click(".portal-actions form[action$='/confirm/'] button")
+    portal.wait_for_selector(".notice.ok")
+    client.close()
+    consultation.refresh_from_db()
+    assert (consultation.stage, consultation.summary_due) == ("summary_confirmed", None)
