@@ -10,6 +10,7 @@ from django.db import connections
 from consultdesk.accounts.models import Role
 from consultdesk.accounts.services import user_create
 from consultdesk.consultations.models import Consultation
+from consultdesk.conversations.models import MeetingEntry, QuestionStatus
 
 PASSWORD = "e2e-password-not-secret"  # noqa: S105
 
@@ -117,6 +118,9 @@ def _journey(page: Any, base: str) -> None:
     page.keyboard.type("您的核心需求是晚高峰家长端不超时，对吗？")
     page.keyboard.press("Enter")
     page.keyboard.press("y")
+    page.keyboard.press("1")  # ask the first checklist question and note the answer
+    page.keyboard.type("家长端日活大约两万")
+    page.keyboard.press("Enter")
     page.wait_for_function(
         "() => Object.keys(JSON.parse(localStorage.getItem('consultdesk:meeting:' + "
         "document.querySelector('[data-meeting]').dataset.meetingId) || '{}')).length === 0"
@@ -125,6 +129,14 @@ def _journey(page: Any, base: str) -> None:
     page.wait_for_url(f"**/consultations/{pk}/summary/")
     consultation.refresh_from_db()
     assert consultation.stage == "met"
+    entries = MeetingEntry.objects.filter(meeting__consultation=consultation).order_by("id")
+    assert [(entry.kind, entry.reply) for entry in entries] == [
+        ("listen", ""),
+        ("confirm", "yes"),
+        ("ask", ""),
+    ]
+    assert entries[2].response == "家长端日活大约两万"
+    assert entries[2].question.status == QuestionStatus.ANSWERED
     assert consultation.summary_due is not None  # the 24-hour summary clock runs
 
     # The summary, drafted, sent as a signed link; the client confirms on a phone.

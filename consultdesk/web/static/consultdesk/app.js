@@ -20,5 +20,8 @@
       if (link) link.click();
     }
   });
-  document.addEventListener("htmx:afterSwap", () => { index = -1; });
+  // Only a new list resets the position (the sidebar counts also arrive by htmx).
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail && event.detail.target && event.detail.target.id === "inbox-rows") index = -1;
+  });
 })();
