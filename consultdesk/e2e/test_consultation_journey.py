@@ -136,7 +136,8 @@ def _journey(page: Any, base: str) -> None:
         ("ask", ""),
     ]
     assert entries[2].response == "家长端日活大约两万"
-    assert entries[2].question.status == QuestionStatus.ANSWERED
+    answered = entries[2].question
+    assert answered is not None and answered.status == QuestionStatus.ANSWERED
     assert consultation.summary_due is not None  # the 24-hour summary clock runs
 
     # The summary, drafted, sent as a signed link; the client confirms on a phone.
