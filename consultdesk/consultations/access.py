@@ -8,7 +8,7 @@ from consultdesk.accounts.models import User
 from consultdesk.consultations.models import Consultation
 
 
-def consultation_for(user: User, pk: int, *, for_update: bool = False) -> Consultation:
+def consultation_for(user: User, pk: int) -> Consultation:
     """The consultation if `user` may see it; 404 otherwise (never 403: no existence leak)."""
     queryset = Consultation.objects.visible_to(user).select_related(
         "client", "owner", "primary_contact"

@@ -9,28 +9,17 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from consultdesk.consultations.models import Consultation
-from consultdesk.sla.businesstime import CalendarSpec, first_response_due, is_working_time
-from consultdesk.sla.holidays_cn import official_schedule
-
-
-def default_calendar(around: datetime.date) -> CalendarSpec:
-    """The mainland China calendar from the library's data, until a team edits its own."""
-    schedule = official_schedule(
-        start=around - datetime.timedelta(days=3), end=around + datetime.timedelta(days=40)
-    )
-    return CalendarSpec(
-        holidays=schedule.holiday_dates, makeup_working_days=schedule.makeup_working_dates
-    )
+from consultdesk.sla.businesstime import is_working_time
+from consultdesk.sla.services import rules_for
 
 
 def expected_answer(*, consultation: Consultation) -> tuple[datetime.datetime, bool]:
-    """(answer due, arrived after hours): the stored deadline when the SLA set one."""
+    """(answer due, arrived after hours) on the team's own calendar and policy, the same
+    rules that set the consultation's response deadline."""
     received = consultation.received_at
-    calendar = default_calendar(timezone.localdate(received))
-    due = consultation.first_response_due or first_response_due(
-        received_at=received, calendar=calendar
-    )
-    return due, not is_working_time(received, calendar=calendar)
+    rules = rules_for(consultation=consultation, around=received)
+    due = consultation.first_response_due or rules.first_response_due(received)
+    return due, not is_working_time(received, calendar=rules.spec)
 
 
 def acknowledgement_send(*, consultation: Consultation, email: str, language: str) -> None:
