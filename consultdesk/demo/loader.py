@@ -11,7 +11,7 @@ from consultdesk.accounts.models import Role, User
 from consultdesk.accounts.services import user_create
 from consultdesk.clients.services import client_create, contact_create
 from consultdesk.consultations.choices import Channel, Direction, Outcome, Priority, Stage
-from consultdesk.consultations.models import Consultation, Message
+from consultdesk.consultations.models import Consultation
 from consultdesk.consultations.services import (
     consultation_create,
     consultation_transition,
@@ -30,7 +30,6 @@ from consultdesk.conversations.services import (
     summary_send,
 )
 from consultdesk.demo.dataset import DEMO_PASSWORD, ORDINARY, STORIES, USERS, DemoCase
-from consultdesk.insights.services import message_analyse, record_goal_analyse
 
 
 def demo_is_loaded() -> bool:
@@ -68,11 +67,7 @@ def demo_load(*, now: datetime.datetime) -> dict[str, User]:
             else now - datetime.timedelta(hours=case.hours_ago)
         )
         _load_case(case, users=users, received_at=received_at)
-    # The analysis normally runs in the worker after commit; the demo wants it at once.
-    for message in Message.objects.filter(direction=Direction.INBOUND):
-        message_analyse(message=message)
-    for consultation in Consultation.objects.exclude(core_goal=""):
-        record_goal_analyse(consultation=consultation)
+    # The messages' analysis was queued by message_add; the worker (`make run`) runs it.
     return users
 
 
