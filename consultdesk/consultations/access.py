@@ -17,3 +17,9 @@ def consultation_for(user: User, pk: int) -> Consultation:
     if consultation is None:
         raise Http404("No such consultation.")
     return consultation
+
+
+def require_manager(user: object) -> None:
+    """Managers' pages (imports, merges, unprocessed items, breaches): 404 for others."""
+    if not getattr(user, "sees_everything", False):
+        raise Http404

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from consultdesk.accounts.models import User
 from consultdesk.clients.models import Client, Contact
 from consultdesk.consultations import services
-from consultdesk.consultations.access import consultation_for
+from consultdesk.consultations.access import consultation_for, require_manager
 from consultdesk.consultations.models import Consultation, Message
 from consultdesk.consultations.schemas import (
     AssignIn,
@@ -188,8 +188,7 @@ def consultation_tags(request: HttpRequest, pk: int, payload: TagsIn) -> Any:
 )
 def consultation_merge(request: HttpRequest, pk: int, payload: MergeIn) -> Any:
     user = _user(request)
-    if not user.sees_everything:
-        raise Http404
+    require_manager(user)
     source = consultation_for(user, pk)
     target = consultation_for(user, payload.target_id)
     return _detail(services.consultation_merge(source=source, target=target, actor=user))
@@ -202,8 +201,7 @@ def consultation_merge(request: HttpRequest, pk: int, payload: MergeIn) -> Any:
 )
 def message_split(request: HttpRequest, pk: int, message_pk: int) -> Any:
     user = _user(request)
-    if not user.sees_everything:
-        raise Http404
+    require_manager(user)
     message = get_object_or_404(Message, pk=message_pk, consultation=consultation_for(user, pk))
     return Status(201, _detail(services.message_split(message=message, actor=user)))
 

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from consultdesk.accounts.models import User
 from consultdesk.clients import services as client_services
 from consultdesk.clients.models import Contact, ContactRole
 from consultdesk.consultations import services
-from consultdesk.consultations.access import consultation_for
+from consultdesk.consultations.access import consultation_for, require_manager
 from consultdesk.consultations.choices import (
     CATEGORY_FOCUS,
     Category,
@@ -337,16 +337,11 @@ def _create_from_form(data: dict[str, Any], user: User) -> Consultation:
     )
 
 
-def _require_manager(user: User) -> None:
-    if not user.sees_everything:
-        raise Http404
-
-
 @require_POST
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     """Managers merge a duplicate into the consultation that carries on."""
     user = _user(request)
-    _require_manager(user)
+    require_manager(user)
     source = consultation_for(user, pk)
     form = MergeForm(request.POST)
     if not form.is_valid():
@@ -367,7 +362,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
 def split(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
     """Managers move one message out into a consultation of its own."""
     user = _user(request)
-    _require_manager(user)
+    require_manager(user)
     consultation = consultation_for(user, pk)
     message = get_object_or_404(Message, pk=message_pk, consultation=consultation)
     try:

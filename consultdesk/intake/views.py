@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
+from consultdesk.consultations.access import require_manager
 from consultdesk.consultations.choices import Channel
 from consultdesk.consultations.models import Consultation
 from consultdesk.intake.acknowledgement import acknowledgement_send, expected_answer
@@ -121,14 +122,9 @@ def web_inquiry_thanks(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "intake/web_thanks.html", context)
 
 
-def _require_manager(request: HttpRequest) -> None:
-    if not getattr(request.user, "sees_everything", False):
-        raise Http404
-
-
 def unprocessed(request: HttpRequest) -> HttpResponse:
     """Inbound items whose processing failed; each can be retried. Managers only."""
-    _require_manager(request)
+    require_manager(request.user)
     items = InboundItem.objects.filter(status=InboundStatus.FAILED).order_by("-received_at", "-id")
     page = window_page(
         items.defer("raw"), page=request.GET.get("page"), per_page=settings.CONSULTDESK_PAGE_SIZE
@@ -138,7 +134,7 @@ def unprocessed(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request.user)
     item = get_object_or_404(InboundItem, pk=pk)
     item = inbound_retry(item=item, actor=request.user)  # type: ignore[arg-type]
     if item.status == InboundStatus.FAILED:
@@ -177,7 +173,7 @@ PREVIEW_ROWS = 200
 
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload a consultation log; it is stored as received, then previewed."""
-    _require_manager(request)
+    require_manager(request.user)
     form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -193,7 +189,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """A dry run: every row checked, nothing written until the import is confirmed."""
-    _require_manager(request)
+    require_manager(request.user)
     item = get_object_or_404(InboundItem, pk=pk, channel=Channel.IMPORT)
     try:
         rows = spreadsheet_preview(item=item)
@@ -215,7 +211,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request.user)
     item = get_object_or_404(InboundItem, pk=pk, channel=Channel.IMPORT)
     spreadsheet_import_task.enqueue(item.pk, request.user.pk)
     messages.success(request, _("Import started; refresh to see the result."))
