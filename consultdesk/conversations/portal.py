@@ -1,5 +1,9 @@
 """The client portal: public pages reached only through a signed link to one summary
-version. They show that summary and nothing else; no listing, no other data."""
+version. They show that summary and nothing else; no listing, no other data.
+
+Opening the page records nothing: link previewers (WeChat, WeCom, Slack, mail scanners)
+fetch it too. A view counts when the page's script reports that a person has it in front
+of them (`portal_seen`, see docs/conversations.md "Client views")."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consultdesk.conversations import services
 from consultdesk.conversations.forms import ChangesForm
@@ -52,13 +56,46 @@ def _page(
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def portal_summary(request: HttpRequest, token: str) -> HttpResponse:
+    """The page; a GET or HEAD records no view (a link preview is not the client)."""
     check = token_check(token, now=timezone.now())
     if check.state != LinkState.VALID or check.version is None:
         return _refused(request, check.state)
-    services.summary_view_record(version=check.version)
     return _page(request, token, check.version)
+
+
+PREFETCH_HEADERS = ("HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_PURPOSE", "HTTP_X_MOZ")
+
+
+def seen_by_a_person(request: HttpRequest) -> bool:
+    """Whether a "seen" report may count as the client looking at the page.
+
+    The report comes from our page's script (POST, behind Django's CSRF check) or, without
+    script, from an image of the <noscript> block (GET). Not counted: prefetches, a GET
+    that another site embedded (Sec-Fetch-Site says so), and our own staff opening the
+    link they copied."""
+    if any("prefetch" in request.META.get(header, "").lower() for header in PREFETCH_HEADERS):
+        return False
+    site = request.META.get("HTTP_SEC_FETCH_SITE", "")
+    if request.method == "GET" and site not in ("", "same-origin"):
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def portal_seen(request: HttpRequest, token: str) -> HttpResponse:
+    """The client has the page in front of them: record a view (repeats within 30 minutes
+    count once). A bad link answers like the page (403/410) and records nothing."""
+    check = token_check(token, now=timezone.now())
+    if check.state != LinkState.VALID or check.version is None:
+        return HttpResponse(status=STATUS_FOR[check.state])
+    if seen_by_a_person(request):
+        services.summary_view_record(version=check.version)
+    return HttpResponse(status=204)
 
 
 @login_not_required

@@ -31,6 +31,7 @@ urlpatterns = [
         name="summary_export",
     ),
     path("p/<str:token>/", portal.portal_summary, name="portal_summary"),
+    path("p/<str:token>/seen/", portal.portal_seen, name="portal_seen"),
     path("p/<str:token>/confirm/", portal.portal_confirm, name="portal_confirm"),
     path("p/<str:token>/changes/", portal.portal_changes, name="portal_changes"),
 ]

@@ -148,7 +148,6 @@ class TestPortalPages:
         assert response.status_code == 200
         assert "家长端App加载超时率降到5%以下" in body
         assert "alice" in body
-        assert Activity.objects.filter(kind=ActivityKind.SUMMARY_VIEWED).count() == 1
 
     def test_the_portal_shows_only_the_summary(self, sent: SummarySent, client) -> None:
         consultation = sent.version.summary.consultation
@@ -164,10 +163,6 @@ class TestPortalPages:
         response = client.get(reverse("summary_editor", args=[consultation.pk]))
         assert response.status_code == 302 and "/login/" in response.url
 
-    def test_repeated_views_count_once(self, sent: SummarySent, client) -> None:
-        for _ in range(3):
-            client.get(reverse("portal_summary", args=[_token(sent)]))
-        assert Activity.objects.filter(kind=ActivityKind.SUMMARY_VIEWED).count() == 1
 
     def test_confirming_moves_the_consultation_to_summary_confirmed(
         self, sent: SummarySent, client
@@ -240,6 +235,119 @@ class TestPortalPages:
         assert response.status_code == 403
         assert "not valid" in response.content.decode()
         assert _stage(sent.version.summary.consultation_id) == Stage.SUMMARY_SENT
+
+
+def _views() -> int:
+    return Activity.objects.filter(kind=ActivityKind.SUMMARY_VIEWED).count()
+
+
+def _csrf_client():  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    return Client(enforce_csrf_checks=True)
+
+
+def _beacon(client, token: str, **extra):  # type: ignore[no-untyped-def]
+    """What portal.js sends: a POST with the page's CSRF token to the signed URL."""
+    page = client.get(reverse("portal_summary", args=[token]))
+    csrf = page.context["csrf_token"] if page.status_code == 200 else "x" * 32
+    return client.post(reverse("portal_seen", args=[token]), {"csrfmiddlewaretoken": csrf}, **extra)
+
+
+class TestClientViews:
+    """A view counts when a person looks (the page's script reports it), not when a link
+    previewer (WeChat, WeCom, Slack, a mail scanner) fetches the page."""
+
+    def test_fetching_the_page_records_no_view(
+        self, sent: SummarySent, client, django_assert_num_queries
+    ) -> None:
+        url = reverse("portal_summary", args=[_token(sent)])
+        with django_assert_num_queries(1):  # the version with its summary, case and owner
+            response = client.get(url, HTTP_USER_AGENT="Mozilla/5.0 MicroMessenger/8.0")
+        assert response.status_code == 200
+        assert client.head(url).status_code == 200
+        assert _views() == 0
+
+    def test_the_page_carries_the_beacon_and_a_noscript_fallback(
+        self, sent: SummarySent, client
+    ) -> None:
+        body = client.get(reverse("portal_summary", args=[_token(sent)])).content.decode()
+        seen = reverse("portal_seen", args=[_token(sent)])
+        assert f'data-url="{seen}"' in body and "portal.js" in body
+        assert f"<noscript><div class=\"portal-seen\" style=\"background-image: url('{seen}')" in body
+
+    def test_the_beacon_records_a_view_and_notifies_the_owner_once(
+        self, sent: SummarySent, django_capture_on_commit_callbacks, django_assert_num_queries
+    ) -> None:
+        client = _csrf_client()
+        token = _token(sent)
+        client.get(reverse("portal_summary", args=[token]))
+        with (
+            mock.patch("consultdesk.conversations.services.notify_owner") as notify,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            first = _beacon(client, token)
+            # The version, "a view in the last 30 minutes?" (yes), the request's savepoint pair.
+            with django_assert_num_queries(4):
+                again = client.post(
+                    reverse("portal_seen", args=[token]),
+                    {"csrfmiddlewaretoken": client.cookies["csrftoken"].value},
+                )
+        assert (first.status_code, again.status_code) == (204, 204)
+        assert _views() == 1
+        assert notify.call_count == 1
+        consultation = sent.version.summary.consultation
+        assert consultation.events.filter(kind="summary_viewed").count() == 1
+
+    def test_a_view_counts_again_after_the_quiet_period(self, sent: SummarySent) -> None:
+        client = _csrf_client()
+        token = _token(sent)
+        _beacon(client, token)
+        later = timezone.now() + timedelta(minutes=31)
+        with mock.patch("consultdesk.conversations.services.timezone.now", return_value=later):
+            _beacon(client, token)
+        assert _views() == 2
+
+    def test_a_beacon_without_the_csrf_token_records_nothing(self, sent: SummarySent) -> None:
+        client = _csrf_client()
+        response = client.post(reverse("portal_seen", args=[_token(sent)]))
+        assert response.status_code == 403
+        assert _views() == 0
+
+    def test_the_noscript_image_records_a_view_but_not_from_another_site(
+        self, sent: SummarySent, client
+    ) -> None:
+        url = reverse("portal_seen", args=[_token(sent)])
+        assert client.get(url, HTTP_SEC_FETCH_SITE="cross-site").status_code == 204
+        assert client.get(url, HTTP_SEC_PURPOSE="prefetch").status_code == 204
+        assert client.head(url).status_code == 405
+        assert _views() == 0
+        assert client.get(url, HTTP_SEC_FETCH_SITE="same-origin").status_code == 204
+        assert _views() == 1
+
+    def test_the_consultant_opening_their_own_link_is_not_the_client(
+        self, sent: SummarySent, alice: User
+    ) -> None:
+        client = logged_in(alice)
+        assert client.get(reverse("portal_seen", args=[_token(sent)])).status_code == 204
+        assert _views() == 0
+
+    def test_a_bad_link_beacon_answers_like_the_page_and_records_nothing(
+        self, sent: SummarySent, alice: User
+    ) -> None:
+        token = _token(sent)
+        client = _csrf_client()
+        client.get(reverse("portal_summary", args=[token]))  # a CSRF cookie, as in a browser
+        csrf = {"csrfmiddlewaretoken": client.cookies["csrftoken"].value}
+        tampered = token[:-2] + ("00" if not token.endswith("00") else "11")
+        assert client.post(reverse("portal_seen", args=[tampered]), csrf).status_code == 403
+        later = timezone.now() + tokens.MAX_AGE + timedelta(days=1)
+        with mock.patch("consultdesk.conversations.portal.timezone.now", return_value=later):
+            assert client.post(reverse("portal_seen", args=[token]), csrf).status_code == 410
+        summary_send(version=_new_version(sent, alice), actor=alice)
+        assert client.post(reverse("portal_seen", args=[token]), csrf).status_code == 410
+        assert client.get(reverse("portal_seen", args=[token])).status_code == 410
+        assert _views() == 0
 
 
 class TestConcurrency:
