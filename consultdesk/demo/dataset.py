@@ -35,6 +35,8 @@ class DemoCase:
     outcome: str = ""
     phone: str = ""
     email: str = ""
+    # The first meeting's notes beyond the usual ones: (kind, text, client's reply, answer).
+    meeting: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 USERS = [
@@ -67,6 +69,11 @@ STORIES = [
         stressed=["预算不超过 30 万", "两个月内必须上线（赶在暑期班前）"],
         asides=["家长群里经常抱怨打不开课程回放"],
         replies=["陈校长您好，收到您的需求。想先了解一下：是老师端、学生端还是家长端体验不好？"],
+        meeting=[
+            ("confirm", "晚高峰家长端打开课程页不超时，对吗？", "yes", ""),
+            ("ask", "现在超时率多少？目标多少？", "", "晚高峰大约20%，希望降到5%以下"),
+            ("ask", "预算大概多少？", "", "30万以内"),
+        ],
         hours_ago=70,
         phone="13800138001",
     ),

@@ -170,9 +170,15 @@ def _converse(consultation: Consultation, stage: Stage, case: DemoCase, actor: U
             participants_theirs=case.contact,
             actor=actor,
         )
-        for number, (kind, text) in enumerate(_meeting_notes(case), start=1):
+        for number, (kind, text, reply, response) in enumerate(_meeting_notes(case), start=1):
             meeting_entry_save(
-                meeting=meeting, key=f"demo-{number}", kind=kind, text=text, actor=actor
+                meeting=meeting,
+                key=f"demo-{number}",
+                kind=EntryKind(kind),
+                text=text,
+                reply=reply,
+                response=response,
+                actor=actor,
             )
         meeting_end(
             meeting=meeting,
@@ -191,17 +197,21 @@ def _is_chinese(case: DemoCase) -> bool:
     return any("\u4e00" <= character <= "\u9fff" for character in case.message)
 
 
-def _meeting_notes(case: DemoCase) -> list[tuple[EntryKind, str]]:
+def _meeting_notes(case: DemoCase) -> list[tuple[str, str, str, str]]:
+    """Listen, restate the core goal (the client agrees), the case's own notes, and one
+    question the client will come back on."""
     if _is_chinese(case):
         return [
-            (EntryKind.LISTEN, case.message),
-            (EntryKind.CONFIRM, f"我理解您的核心需求是：{case.core_goal}，对吗？"),
-            (EntryKind.ASK, "这个问题每天大概影响多少用户？"),
+            (EntryKind.LISTEN, case.message, "", ""),
+            (EntryKind.CONFIRM, f"我理解您的核心需求是：{case.core_goal}，对吗？", "yes", ""),
+            *case.meeting,
+            (EntryKind.ASK, "这个问题每天大概影响多少用户？", "", ""),
         ]
     return [
-        (EntryKind.LISTEN, case.message),
-        (EntryKind.CONFIRM, f"So the core need is: {case.core_goal} — right?"),
-        (EntryKind.ASK, "How many users does this affect on a typical day?"),
+        (EntryKind.LISTEN, case.message, "", ""),
+        (EntryKind.CONFIRM, f"So the core need is: {case.core_goal} — right?", "yes", ""),
+        *case.meeting,
+        (EntryKind.ASK, "How many users does this affect on a typical day?", "", ""),
     ]
 
 

@@ -163,7 +163,6 @@ class TestPortalPages:
         response = client.get(reverse("summary_editor", args=[consultation.pk]))
         assert response.status_code == 302 and "/login/" in response.url
 
-
     def test_confirming_moves_the_consultation_to_summary_confirmed(
         self, sent: SummarySent, client
     ) -> None:
@@ -274,7 +273,9 @@ class TestClientViews:
         body = client.get(reverse("portal_summary", args=[_token(sent)])).content.decode()
         seen = reverse("portal_seen", args=[_token(sent)])
         assert f'data-url="{seen}"' in body and "portal.js" in body
-        assert f"<noscript><div class=\"portal-seen\" style=\"background-image: url('{seen}')" in body
+        assert (
+            f'<noscript><div class="portal-seen" style="background-image: url(\'{seen}\')' in body
+        )
 
     def test_the_beacon_records_a_view_and_notifies_the_owner_once(
         self, sent: SummarySent, django_capture_on_commit_callbacks, django_assert_num_queries

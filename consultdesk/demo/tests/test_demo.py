@@ -41,3 +41,17 @@ def test_the_late_website_message_arrived_at_the_latest_ten_pm() -> None:
     assert latest_ten_pm(morning) == datetime.datetime(2026, 11, 24, 22, 0, tzinfo=shanghai)
     night = datetime.datetime(2026, 11, 25, 23, 0, tzinfo=shanghai)
     assert latest_ten_pm(night) == datetime.datetime(2026, 11, 25, 22, 0, tzinfo=shanghai)
+
+
+def test_the_education_story_drafts_a_measurable_goal_with_each_constraint_once(
+    db: None,
+) -> None:
+    from consultdesk.conversations.drafting import draft_sections
+
+    call_command("demo", stdout=io.StringIO())
+    case = Consultation.objects.get(title="优化在线教学系统")
+    sections = draft_sections(case)
+    assert "- 将晚高峰家长端打开课程页的超时率从大约20%降到5%以下" in sections["goals"]
+    concerns = sections["concerns"].splitlines()
+    assert sum("30 万" in line or "30万" in line for line in concerns) == 1
+    assert sum("两个月" in line or "60" in line for line in concerns) == 1
