@@ -1,7 +1,11 @@
 """Drafting a requirement summary, and comparing two versions of one.
 
-The draft is a starting point in the client's own words: the core goal as recorded, what
-the client confirmed in meetings, what they answered; then the two marked sections.
+The draft is a starting point in the client's own words and language: the core goal as
+recorded, what the client confirmed in meetings, what they answered. Goals are stated as
+measurable outcomes where the figures exist anywhere (consultdesk.conversations.measures
+finds metric, today's value and target); a budget or deadline said twice is written once;
+what is not measurable yet, or is a means rather than a goal, goes to the marked section
+"details still to be confirmed". The rules are listed in docs/conversations.md.
 """
 
 from __future__ import annotations
@@ -274,14 +278,10 @@ def _sentences(text: str) -> list[str]:
     return [END_PUNCTUATION.sub("", " ".join(part.split())) for part in parts if part.strip()]
 
 
-def _mentions(line: str, others: list[str]) -> bool:
-    key = _key(line)
-    return any(key and (key in _key(other) or _key(other) in key) for other in others)
-
-
-def _constraint_of(text: str, analysis: dict[str, Any]) -> list[Meaning]:
-    """A confirmed note or answer that is about money or time belongs with the constraints."""
-    return _meanings(analysis["fields"])
+def _restates(statement: str, goal: str) -> bool:
+    """Our restatement of the core goal, confirmed: it says nothing the goal does not."""
+    a, b = _key(statement), _key(goal)
+    return min(len(a), len(b)) >= 4 and (a in b or b in a)
 
 
 def _goals(
@@ -332,10 +332,10 @@ def _goals(
         return measure
 
     for statement in confirmed:
-        if _mentions(statement, core):
-            continue  # our restatement of the core goal, confirmed
-        analysis = analyze(statement).to_dict()
-        if meanings := _constraint_of(statement, analysis):
+        if _restates(statement, consultation.core_goal):
+            continue
+        # About money or time: it belongs with the constraints.
+        if meanings := _meanings(analyze(statement).to_dict()["fields"]):
             draft.constraints.append(Constraint(statement, meanings))
             continue
         measure = find_measure(statement)
@@ -344,8 +344,7 @@ def _goals(
         draft.goals.append(GoalLine(statement, measure))
 
     for question, answer in answered:
-        analysis = analyze(f"{question} {answer}").to_dict()
-        if meanings := _constraint_of(answer, analysis):
+        if meanings := _meanings(analyze(f"{question} {answer}").to_dict()["fields"]):
             line = texts["answer"].format(question=question, answer=answer)
             draft.constraints.append(Constraint(line, meanings))
             continue
