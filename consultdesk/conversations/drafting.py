@@ -69,13 +69,17 @@ RESTATEMENT_LEADS = (
     ),
     re.compile(
         r"^(?:(?:the|your) )?(?:core |main |real )?(?:need|goal|problem|point|requirement) is"
-        r"[:\s]+",
+        r"(?:[:\s]+that\b)?[:\s]+",
         re.I,
     ),
 )
 ASKS_FOR_TARGET = re.compile(
     r"目标值|什么指标|衡量|target value|which measure|how .* measure", re.I
 )
+TOPIC_WORDS = {
+    "budget": re.compile(r"预算|费用|投入|budget|cost|spend", re.I),
+    "timeline": re.compile(r"上线|交付|完成|投入使用|go live|launch|deliver|in use|deadline", re.I),
+}
 END_PUNCTUATION = re.compile(r"[\s。.；;，,、：:—-]+$")
 
 
@@ -101,6 +105,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "within_months": "{months}个月内投入使用",
         "systems": "与现有系统兼容：{systems}",
         "answer": "{question}——{answer}",
+        "budget": "预算：{answer}",
+        "timeline": "时间：{answer}",
         "not_agreed": "尚未达成一致：{text}",
         "no_goal": "核心目标尚未明确：要解决什么问题？怎样算成功？",
         "no_measure": "核心目标尚无可衡量的指标：“{goal}”要达到什么数值？用什么来衡量？",
@@ -117,6 +123,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "within_months": "In use within {months} months",
         "systems": "Works with the existing systems: {systems}",
         "answer": "{question} — {answer}",
+        "budget": "Budget: {answer}",
+        "timeline": "Timeline: {answer}",
         "not_agreed": "Not yet agreed: {text}",
         "no_goal": "The core goal is not clear yet: which problem should this solve, and "
         "how will we know it worked?",
@@ -345,7 +353,14 @@ def _goals(
 
     for question, answer in answered:
         if meanings := _meanings(analyze(f"{question} {answer}").to_dict()["fields"]):
-            line = texts["answer"].format(question=question, answer=answer)
+            # "预算大概多少？——30万以内" reads as "预算：30万以内"; an answer that names
+            # its topic itself ("预算最多35万") stands alone.
+            if TOPIC_WORDS[meanings[0][0]].search(answer):
+                line = answer[:1].upper() + answer[1:]
+            else:
+                if answer[:1].isupper() and not answer[1:2].isupper():
+                    answer = answer[0].lower() + answer[1:]
+                line = texts[meanings[0][0]].format(answer=answer)
             draft.constraints.append(Constraint(line, meanings))
             continue
         measure = measure_of_answer(question, answer)

@@ -300,16 +300,33 @@ _QUESTION_NOISE = re.compile(
 )
 
 
+_EN_QUESTION_FORMS = (
+    (
+        re.compile(r"^\s*how long (?:does|do|will|did) (?:it )?(?:take )?(?:to )?(.+)$", re.I),
+        "time to {}",
+    ),
+    (
+        re.compile(r"^\s*how many (.+?)(?: (?:do|does|are|is|did|will|have|has)\b.*)?$", re.I),
+        "number of {}",
+    ),
+    (re.compile(r"^\s*how much (.+?)(?: (?:do|does|is|did|will)\b.*)?$", re.I), "{}"),
+)
+
+
 def metric_of_question(question: str) -> str:
     """The metric a question asks about: "现在超时率多少？目标多少？" → "超时率";
     "What is the timeout rate now?" → "timeout rate"."""
     for part in re.split(r"[？?，,。；;]", question):
-        metric = _metric(_QUESTION_NOISE.sub(" ", part))
-        metric = " ".join(metric.split())
+        template = "{}"
+        for form, form_template in _EN_QUESTION_FORMS:
+            if matched := form.match(part):
+                part, template = matched.group(1), form_template
+                break
+        metric = " ".join(_metric(_QUESTION_NOISE.sub(" ", part)).split())
         if HAN.search(metric):
             metric = metric.replace(" ", "")
         if len(metric) >= 2:
-            return metric
+            return template.format(metric)
     return ""
 
 
@@ -398,7 +415,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "up": "Raise",
         "": "Bring",
         "max": "below {value}",
-        "max_time": "within {value}",
+        "max_time": "under {value}",
         "min": "at least {value}",
         "plain": "{value}",
     },
@@ -417,8 +434,11 @@ def phrase(measure: Measure, language: Language) -> str:
         bound = "max_time"
     target = words[bound or "plain"].format(value=measure.target)
     metric = measure.metric
-    if language == "en" and metric[:1].isupper() and not metric[1:2].isupper():
-        metric = metric[0].lower() + metric[1:]
+    if language == "en":
+        if metric[:1].isupper() and not metric[1:2].isupper():
+            metric = metric[0].lower() + metric[1:]
+        if not re.match(r"(?:the|a|an|our|your|their|its|this|that|each|every)\b", metric, re.I):
+            metric = f"the {metric}"
     if language == "zh":
         target = target.replace(" ", "")
     template = words["from_to"] if measure.current else words["to"]

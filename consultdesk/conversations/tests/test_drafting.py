@@ -122,12 +122,12 @@ class TestMeasures:
             (
                 Measure("Timeout rate", "about 20%", "5%", "max", "down"),
                 "en",
-                "Reduce timeout rate from about 20% to below 5%",
+                "Reduce the timeout rate from about 20% to below 5%",
             ),
             (
                 Measure("handling time", "9", "6 minutes", "", "down"),
                 "en",
-                "Cut handling time from 9 to 6 minutes",
+                "Cut the handling time from 9 to 6 minutes",
             ),
         ],
     )
@@ -267,7 +267,7 @@ class TestEachConstraintOnce:
     def test_a_different_amount_is_kept(self, meeting: Meeting, alice: User) -> None:
         _answer(meeting.consultation, alice, "预算大概多少？", "其实可以到35万")
         concerns = _lines(draft_sections(meeting.consultation)["concerns"])
-        assert concerns[:2] == ["- 预算不超过30万", "- 预算大概多少？——其实可以到35万"]
+        assert concerns[:2] == ["- 预算不超过30万", "- 预算：其实可以到35万"]
 
     def test_record_amounts_read_as_the_client_writes_them(
         self, prepared_case: Consultation
@@ -303,7 +303,7 @@ class TestInEnglish:
         note(meeting, EntryKind.CONFIRM, "It must be a mini program, right?", "k2", reply="no")
         sections = draft_sections(consultation)
         assert _lines(sections["goals"]) == [
-            "- Reduce parents' app load-timeout rate from about 20% to below 5%",
+            "- Reduce the parents' app load-timeout rate from about 20% to below 5%",
             "- No timeouts at the evening peak",
         ]
         assert _lines(sections["concerns"]) == [
@@ -338,3 +338,30 @@ class TestFromTheMeeting:
         prepared_case.refresh_from_db()
         to_confirm = draft_sections(prepared_case)["to_confirm"]
         assert "用什么指标" not in to_confirm and "现有服务器能否扩容？" in to_confirm
+
+
+def test_an_english_question_s_form_names_the_metric() -> None:
+    assert metric_of_question("How long does it take to settle a simple claim today?") == (
+        "time to settle a simple claim"
+    )
+    assert metric_of_question("How many calls do agents take per day?") == "number of calls"
+    found = measure_of_answer(
+        "How long does it take to settle a simple claim today, and what is the target?",
+        "About 12 days today; we want under 5 days.",
+    )
+    assert found is not None
+    assert phrase(found, "en") == (
+        "Cut the time to settle a simple claim from about 12 days to under 5 days"
+    )
+
+
+def test_an_answer_about_money_reads_as_a_constraint_in_english(
+    meeting: Meeting, alice: User
+) -> None:
+    consultation = _in_english(meeting.consultation)
+    Consultation.objects.filter(pk=consultation.pk).update(stressed=[])
+    consultation.refresh_from_db()
+    _answer(consultation, alice, "What budget have you set aside?", "Up to $300k.")
+    concerns = _lines(draft_sections(consultation)["concerns"])
+    assert concerns[0] == "- Budget: up to $300k"
+    assert not any("300,000" in line for line in concerns)  # the record's same amount
