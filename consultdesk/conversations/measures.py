@@ -30,10 +30,12 @@ _UNIT = (
     r"people|persons?|users?|times|orders?|calls?|million|billion|thousand|k(?![a-z])|亿)"
 )
 _APPROX = r"(?:约|大约|大概|差不多|将近|接近|近|平均|about|around|roughly|approximately|~|≈)"
+_APPROX_AFTER = r"(?:\s*(?:左右|上下|or so))?"
 QUANTITY = re.compile(
-    rf"(?P<approx>{_APPROX}\s*)?(?P<number>{_NUMBER})\s*(?P<unit>{_UNIT})?", re.IGNORECASE
+    rf"(?P<approx>{_APPROX}\s*)?(?P<number>{_NUMBER})\s*(?P<unit>{_UNIT})?{_APPROX_AFTER}",
+    re.IGNORECASE,
 )
-_ANY_QUANTITY = rf"(?:{_APPROX}\s*)?{_NUMBER}\s*(?:{_UNIT})?"
+_ANY_QUANTITY = rf"(?:{_APPROX}\s*)?{_NUMBER}\s*(?:{_UNIT})?{_APPROX_AFTER}"
 
 # Words that make a figure a target, and which way it goes.
 _DOWN_BEFORE = (
@@ -64,7 +66,12 @@ _FROM_TO = re.compile(
     re.IGNORECASE,
 )
 
-CLAUSE = re.compile(r"[^，,。；;！!？?\n]+")
+# Clauses end at punctuation; a comma inside a number ("40,000") does not end one.
+CLAUSE_END = re.compile(r"[，。；;！!？?\n]|,(?!\d{3}(?!\d))")
+
+
+def _clauses(text: str) -> list[str]:
+    return [clause for clause in CLAUSE_END.split(text) if clause.strip()]
 
 
 @dataclass(frozen=True)
@@ -147,7 +154,7 @@ def find_measure(text: str) -> Measure | None:
     """The first measurable outcome stated in `text`, or None when it has no figure.
     Clauses of one sentence that only add a figure ("40% today, 70% target") complete it."""
     for sentence in re.split(r"[。；;！!？?\n]|\.(?=\s|$)", text):
-        found = _combined(_clause_measure(clause.group(0)) for clause in CLAUSE.finditer(sentence))
+        found = _combined(_clause_measure(clause) for clause in _clauses(sentence))
         if found is not None:
             return found
     return None
@@ -277,7 +284,7 @@ def _has_unit_text(text: str) -> bool:
 def measure_of_answer(question: str, answer: str) -> Measure | None:
     """The figures of an answer, named by the question:
     "现在超时率多少？" — "约20%，目标5%以下"."""
-    measures = [_clause_measure(clause.group(0)) for clause in CLAUSE.finditer(answer)]
+    measures = [_clause_measure(clause) for clause in _clauses(answer)]
     # In an answer the question names the metric; the answer's words before a figure are
     # circumstances ("晚高峰大约20%").
     named = metric_of_question(question)
@@ -295,7 +302,7 @@ def measure_of_answer(question: str, answer: str) -> Measure | None:
 _QUESTION_NOISE = re.compile(
     r"现在|目前|当前|大概|大约|平均|一般|是多少|有多少|多少|多长时间|多久|几|目标值?|希望|能|要|是|的|"
     r"\bwhat(?:'s| is| are)?\b|\bhow (?:much|many|long|fast|often)\b|\b(?:is|are|the|now|today|"
-    r"currently|and|target|goal|should|it|be|your|of|do|does|you|want)\b",
+    r"current|currently|and|target|goal|should|it|be|your|of|do|does|you|want)\b",
     re.IGNORECASE,
 )
 
@@ -392,6 +399,9 @@ def context_for(metric: str, statement: str) -> str:
     return context if len(context) >= 2 else ""
 
 
+TIME_METRIC = re.compile(
+    r"(?:时间|时长|耗时|周期|速度|time|duration|latency|delay|speed)$|^time\b", re.IGNORECASE
+)
 _TIME_UNIT = re.compile(r"毫秒|秒|分钟|小时|天|周|ms|sec|second|min|hour|day|week", re.IGNORECASE)
 
 PHRASES: dict[str, dict[str, str]] = {
@@ -434,6 +444,9 @@ def phrase(measure: Measure, language: Language) -> str:
         bound = "max_time"
     target = words[bound or "plain"].format(value=measure.target)
     metric = measure.metric
+    if timed and not TIME_METRIC.search(metric):
+        # "报销审批从3天缩短到1天" is about the time the approval takes
+        metric = f"{metric}的时间" if language == "zh" else f"{metric} time"
     if language == "en":
         if metric[:1].isupper() and not metric[1:2].isupper():
             metric = metric[0].lower() + metric[1:]

@@ -365,3 +365,26 @@ def test_an_answer_about_money_reads_as_a_constraint_in_english(
     concerns = _lines(draft_sections(consultation)["concerns"])
     assert concerns[0] == "- Budget: up to $300k"
     assert not any("300,000" in line for line in concerns)  # the record's same amount
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "line"),
+    [
+        ("报销审批现在要多久？", "现在3天，希望1天内完成", "将报销审批的时间从3天缩短到1天以内"),
+        ("现在超时率多少？", "20%左右，目标5%以下", "将超时率从20%左右降到5%以下"),
+        (
+            "What's the current error rate?",
+            "Around 2%, should be under 0.5%",
+            "Reduce the error rate from around 2% to below 0.5%",
+        ),
+        (
+            "How many orders per day at peak, and the target?",
+            "40,000 orders today, 100,000 orders target",
+            "Raise the number of orders per day at peak from 40,000 orders to 100,000 orders",
+        ),
+    ],
+)
+def test_answers_phrased_as_goal_lines(question: str, answer: str, line: str) -> None:
+    found = measure_of_answer(question, answer)
+    assert found is not None
+    assert phrase(found, "zh" if HAN.search(question) else "en") == line
