@@ -15,8 +15,6 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.utils import translation
-
 from consultdesk.analysis import analyze
 from consultdesk.consultations.models import Consultation
 from consultdesk.conversations.measures import (
@@ -276,9 +274,8 @@ class Draft:
 
 def draft_sections(consultation: Consultation) -> dict[str, str]:
     """The three sections of a first draft (plain text, one "- " line per point), in the
-    client's language."""
-    with translation.override(client_language(consultation)):
-        return _draft_sections(consultation)
+    client's language (TEXTS and measures.PHRASES, not the UI's catalogue)."""
+    return _draft_sections(consultation)
 
 
 def _sentences(text: str) -> list[str]:
