@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from consultdesk.accounts.models import User
 from consultdesk.consultations.choices import Category, Stage
 from consultdesk.consultations.models import Consultation
 from consultdesk.consultations.services import consultation_transition, consultation_update_record
-from consultdesk.conversations.models import EntryKind, Meeting, QuestionStatus
+from consultdesk.conversations.models import EntryKind, Meeting, MeetingEntry, QuestionStatus
 from consultdesk.conversations.services import (
     meeting_create,
     meeting_entry_save,
@@ -70,7 +72,7 @@ def meeting(prepared_case: Consultation, alice: User) -> Meeting:
     )
 
 
-def note(meeting: Meeting, kind: EntryKind, text: str, key: str, **extra):  # type: ignore[no-untyped-def]
+def note(meeting: Meeting, kind: EntryKind, text: str, key: str, **extra: Any) -> MeetingEntry:
     return meeting_entry_save(meeting=meeting, key=key, kind=kind, text=text, actor=None, **extra)
 
 
