@@ -224,7 +224,8 @@ def _combined_patterns(entries: list[TermEntry]) -> list[PatternGroup]:
         names = {f"p{index}": entry for index, entry in enumerate(style)}
         body = "|".join(f"(?P<{name}>{entry.pattern})" for name, entry in names.items())
         starts = first_characters(body)
-        body = f"(?={starts})(?:{body})" if starts else body
+        # Grouped either way: the word boundaries below must apply to every alternative.
+        body = f"(?={starts})(?:{body})" if starts else f"(?:{body})"
         if style is english:
             # One boundary test per position instead of one per alternative.
             body = ASCII_BOUNDARY_BEFORE + body + ASCII_BOUNDARY_AFTER
