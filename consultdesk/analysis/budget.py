@@ -48,8 +48,9 @@ _CURRENCY_CODES = {
 }  # fmt: skip
 _SPOKEN_RANGES = {
     "一两": (1, 2), "两三": (2, 3), "三四": (3, 4), "四五": (4, 5), "五六": (5, 6),
-    "六七": (6, 7), "七八": (7, 8), "八九": (8, 9), "三五": (3, 5),
+    "六七": (6, 7), "七八": (7, 8), "八九": (8, 9), "三五": (3, 5), "二三": (2, 3),
 }  # fmt: skip
+_SPOKEN_TENS = {"十": 10, "百": 100, "千": 1000}
 _CAPS = re.compile(rf"^(?:{_CAP_BEFORE}|{_CAP_AFTER})$", re.IGNORECASE)
 
 
@@ -91,11 +92,14 @@ def _budget_from(match: re.Match[str], language: Language) -> Budget:
     # "30-50万", "三十到五十万": the unit written once applies to both ends.
     first = _amount(match["a"], unit_a or unit_b)
     second = _amount(match["b"], unit_b or unit_a) if match["b"] else None
-    if second is None and match["a"] in _SPOKEN_RANGES:
-        # "两三万" is spoken Chinese for a range: 20,000 to 30,000.
-        low, high = _SPOKEN_RANGES[match["a"]]
-        factor = first / (parse_number(match["a"]) or 1)
-        first, second = round(low * factor, 2), round(high * factor, 2)
+    spoken, tens = match["a"][:2], match["a"][2:]
+    if second is None and spoken in _SPOKEN_RANGES and (not tens or tens in _SPOKEN_TENS):
+        # "两三万" is spoken Chinese for a range: 20,000 to 30,000; so is "二三十万"
+        # (200,000 to 300,000) and "一两百万" (1 to 2 million).
+        low, high = _SPOKEN_RANGES[spoken]
+        scale = _SPOKEN_TENS.get(tens, 1)
+        factor = _amount("1", unit_a or unit_b)
+        first, second = round(low * scale * factor, 2), round(high * scale * factor, 2)
     qualifier = (match["pre"] or match["post"] or "").strip()
     if second is not None:
         minimum, maximum = sorted((first, second))

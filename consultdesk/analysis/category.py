@@ -19,7 +19,12 @@ _MEASURABLE_TARGET = re.compile(
     rf"reduce\w*|cut|increase\w*|improve\w*|bring|get|lower|raise|below|under|less than|at least)"
     rf"[^，。,.;；]{{0,30}}?{_NUMBER}\s*(?:%|秒|毫秒|分钟|小时|天|ms|seconds?|minutes?|hours?|days?|次|单|笔|件)|"
     rf"(?:从|from)\s*{_NUMBER}[^，。,.;；]{{0,16}}(?:到|降到|缩短到|提升到|to)\s*{_NUMBER}|"
-    rf"{_NUMBER}\s*(?:秒|毫秒|分钟|seconds?|ms|minutes?)\s*(?:内|以内|之内|or less)",
+    rf"{_NUMBER}\s*(?:秒|毫秒|分钟|seconds?|ms|minutes?)\s*(?:内|以内|之内|or less)|"
+    # "目标3天", "target is 3 days", "中断不能超过5分钟", "准确率达到95%"; halving or doubling.
+    rf"(?:目标|target|goal|超过|不超过|达到|控制在)[^，。,.;；]{{0,12}}?{_NUMBER}\s*"
+    rf"(?:%|秒|毫秒|分钟|小时|天|ms|seconds?|minutes?|hours?|days?)|"
+    rf"(?:减少|降低|缩短|提升|提高|增加)[^，。,.;；]{{0,8}}?(?:一半|一倍|两倍|[一二三四五六七八九]成)|"
+    rf"减半|翻倍|翻一番|\b(?:halve|double)\b",
     re.IGNORECASE,
 )
 

@@ -42,7 +42,7 @@ _CLOSED_LIST_AFTER = re.compile(
     rf"\s*(?:\d+|[{CHINESE_NUMERAL_CHARS}]+)\s*(?:个|种|家|类|项|款|所|条|位|名|套|大|部分)"
 )
 _NEGATION_BEFORE = re.compile(
-    r"(?:别(?!人)|不要|不想|不用|不是|不做|没必要|无需|"
+    r"(?:(?<![特区分类级个告识性差鉴辨判派])别(?!人)|不要|不想|不用|不是|不做|没必要|无需|"
     r"don't|do not|not|no|without|rather than|instead of)\s*\S{0,3}\s*$",
     re.IGNORECASE,
 )
@@ -224,7 +224,8 @@ def _combined_patterns(entries: list[TermEntry]) -> list[PatternGroup]:
         names = {f"p{index}": entry for index, entry in enumerate(style)}
         body = "|".join(f"(?P<{name}>{entry.pattern})" for name, entry in names.items())
         starts = first_characters(body)
-        body = f"(?={starts})(?:{body})" if starts else body
+        # Grouped either way: the word boundaries below must apply to every alternative.
+        body = f"(?={starts})(?:{body})" if starts else f"(?:{body})"
         if style is english:
             # One boundary test per position instead of one per alternative.
             body = ASCII_BOUNDARY_BEFORE + body + ASCII_BOUNDARY_AFTER

@@ -108,3 +108,16 @@ def test_it_guesses_the_industry_from_its_words() -> None:
     assert analyze("学校的家长和老师都在用", today=TODAY).fields.industry == "education"
     assert analyze("Our warehouse and fleet of trucks", today=TODAY).fields.industry == "logistics"
     assert analyze("你好", today=TODAY).fields.industry is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("预算两三万", (20000, 30000, "CNY")),
+        ("预算二三十万", (200000, 300000, "CNY")),
+        ("预算大概两三百万", (2000000, 3000000, "CNY")),
+        ("预算一两百万", (1000000, 2000000, "CNY")),
+    ],
+)
+def test_it_reads_spoken_chinese_ranges_with_tens_and_hundreds(text: str, expected: tuple) -> None:
+    assert budget_of(text) == expected
