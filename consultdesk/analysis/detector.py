@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+import re._parser as _parser
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
 
 from .lexicon import TermEntry
 from .matching import (
@@ -18,6 +22,7 @@ from .matching import (
 )
 from .model import Severity
 from .numbers import CHINESE_NUMERAL_CHARS
+from .scanning import LiteralGate, lowered_for_gates
 from .segmentation import BoundaryChecker
 
 _NUMBER_AHEAD = re.compile(
@@ -80,11 +85,12 @@ class FindingDetector:
     def detect(self, text: str) -> list[RawFinding]:
         literal = [(hit.start, hit.end, hit.payloads[-1]) for hit in self._matcher.hits(text)]
         latin = has_latin_letters(text)
+        lowered = lowered_for_gates(text) if latin else None
         phrases = [
             (match.start(), match.end(), entries[match.lastgroup or ""])
-            for regex, entries, needs_latin in self._patterns
+            for scanner, entries, needs_latin in self._patterns
             if latin or not needs_latin
-            for match in regex.finditer(text)
+            for match in scanner.finditer(text, lowered)
             if match.end() > match.start()
         ]
         words = self._accepted(text, literal)
@@ -205,12 +211,12 @@ def sentence_around(text: str, start: int, end: int) -> str:
     return text[left:right]
 
 
-# (regex, entries by group name, whether the regex can only match Latin letters)
-PatternGroup = tuple[re.Pattern[str], dict[str, TermEntry], bool]
+# (scanner, entries by group name, whether it can only match Latin letters)
+PatternGroup = tuple["GatedAlternation | SingleRegex", dict[str, TermEntry], bool]
 
 
 def _combined_patterns(entries: list[TermEntry]) -> list[PatternGroup]:
-    """Pattern entries joined into one regex per style: one scan instead of dozens.
+    """Pattern entries joined into one alternation per style, scanned in gated buckets.
 
     An installation's pattern that cannot be joined (e.g. it reuses a group name) keeps a
     regex of its own.
@@ -222,24 +228,153 @@ def _combined_patterns(entries: list[TermEntry]) -> list[PatternGroup]:
         if not style:
             continue
         names = {f"p{index}": entry for index, entry in enumerate(style)}
+        flags = _flags(style[0])
         body = "|".join(f"(?P<{name}>{entry.pattern})" for name, entry in names.items())
         starts = first_characters(body)
         body = f"(?={starts})(?:{body})" if starts else body
         if style is english:
-            # One boundary test per position instead of one per alternative.
             body = ASCII_BOUNDARY_BEFORE + body + ASCII_BOUNDARY_AFTER
         try:
-            groups.append((re.compile(body, _flags(style[0])), names, style is english))
+            joined = re.compile(body, flags)  # the reference: one alternation of all
+            scanner: GatedAlternation | SingleRegex = (
+                SingleRegex(joined)
+                if any(_may_match_empty(entry.pattern or "", flags) for entry in style)
+                else GatedAlternation(list(names.items()), flags, bounded=style is english)
+            )
         except re.error:
-            groups += [
-                (
-                    re.compile(f"(?P<p0>{_wrapped(entry)})", _flags(entry)),
-                    {"p0": entry},
-                    style is english,
-                )
-                for entry in style
-            ]
+            for entry in style:
+                regex = re.compile(f"(?P<p0>{_wrapped(entry)})", _flags(entry))
+                groups.append((SingleRegex(regex), {"p0": entry}, style is english))
+            continue
+        groups.append((scanner, names, style is english))
     return groups
+
+
+class SingleRegex:
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self._regex = regex
+
+    def finditer(self, text: str, lowered: str | None) -> Iterator[re.Match[str]]:
+        return self._regex.finditer(text)
+
+
+class GatedAlternation:
+    """finditer() of ``(?P<p0>A0)|(?P<p1>A1)|...`` that tries only alternatives that can match.
+
+    Every alternative is compiled on its own, and its literals go into one Aho-Corasick
+    automaton: the literals every match starts with (``scanning.leading_literals``), else
+    those every match contains (``scanning.required_literals``). A text is scanned once
+    for all literals; an alternative with none present is skipped, one that must start
+    with a literal is tried only where one starts (``regex.match``), others are searched.
+    The matches are merged as the single alternation would produce them: the leftmost
+    start, and at the same start the earlier alternative. So the cost grows with what a
+    text can match, not with the size of the lexicon.
+    """
+
+    def __init__(self, alternatives: list[tuple[str, TermEntry]], flags: int, *, bounded: bool):
+        self._ignore_case = bool(flags & re.IGNORECASE)
+        self._regexes: list[re.Pattern[str]] = []
+        self._leading: list[bool] = []
+        self._always: list[int] = []  # alternatives without known literals: always searched
+        literal_owners: dict[str, set[int]] = {}
+        for number, (name, entry) in enumerate(alternatives):
+            body = f"(?P<{name}>{entry.pattern})"
+            starts = first_characters(body)
+            start_filter = f"(?={starts})" if starts else ""
+            if bounded:
+                # The cheap start-character test first, the boundary tests after it.
+                body = f"{start_filter}{ASCII_BOUNDARY_BEFORE}{body}{ASCII_BOUNDARY_AFTER}"
+            else:
+                body = f"{start_filter}{body}"
+            self._regexes.append(re.compile(body, flags))
+            literals = LiteralGate(entry.pattern or "", flags, leading=True).literals
+            self._leading.append(literals is not None)
+            if literals is None:
+                literals = LiteralGate(entry.pattern or "", flags).literals
+            if literals is None:
+                self._always.append(number)
+                continue
+            for literal in literals:
+                literal_owners.setdefault(literal, set()).add(number)
+        self._automaton: Any = ahocorasick.Automaton()
+        for literal, numbers in literal_owners.items():
+            self._automaton.add_word(literal, (len(literal), tuple(sorted(numbers))))
+        self._has_literals = bool(literal_owners)
+        if self._has_literals:
+            self._automaton.make_automaton()
+
+    def _candidates(self, text: str, lowered: str | None) -> dict[int, list[int]] | None:
+        """Start positions of each alternative's literals; None: try every alternative."""
+        if self._ignore_case and lowered is None:
+            lowered = lowered_for_gates(text)
+            if lowered is None:  # exotic case mappings: no substring shortcut
+                return None
+        haystack = lowered if self._ignore_case and lowered is not None else text
+        found: dict[int, list[int]] = {number: [] for number in self._always}
+        if self._has_literals:
+            for end, (length, numbers) in self._automaton.iter(haystack):
+                for number in numbers:
+                    found.setdefault(number, []).append(end - length + 1)
+        return found
+
+    def finditer(self, text: str, lowered: str | None) -> Iterator[re.Match[str]]:
+        candidates = self._candidates(text, lowered)
+        if candidates is None:
+            candidates = {number: [] for number in range(len(self._regexes))}
+            leading = [False] * len(self._regexes)
+        else:
+            leading = self._leading
+        # One cursor per alternative: its next match at or after ``position``.
+        cursors = [
+            _Cursor(self._regexes[number], sorted(set(starts)) if leading[number] else None)
+            for number, starts in sorted(candidates.items())
+        ]
+        position = 0
+        pending = [(cursor, cursor.next(text, 0)) for cursor in cursors]
+        while True:
+            best: re.Match[str] | None = None
+            for _cursor, match in pending:
+                if match is not None and (best is None or match.start() < best.start()):
+                    best = match  # ties: the earlier alternative, already first in the list
+            if best is None:
+                return
+            yield best
+            position = best.end()  # alternatives never match empty (checked by the caller)
+            pending = [
+                (cursor, match)
+                if match is None or match.start() >= position
+                else (cursor, cursor.next(text, position))
+                for cursor, match in pending
+            ]
+
+
+class _Cursor:
+    """Matches of one alternative, from a position on: at its literals' starts, or searched."""
+
+    def __init__(self, regex: re.Pattern[str], starts: list[int] | None) -> None:
+        self._regex = regex
+        self._starts = starts
+        self._index = 0
+
+    def next(self, text: str, position: int) -> re.Match[str] | None:
+        if self._starts is None:
+            return self._regex.search(text, position)
+        starts, match_at = self._starts, self._regex.match
+        while self._index < len(starts):
+            start = starts[self._index]
+            self._index += 1
+            if start >= position:
+                match = match_at(text, start)
+                if match is not None:
+                    return match
+        return None
+
+
+def _may_match_empty(pattern: str, flags: int) -> bool:
+    try:
+        return _parser.parse(pattern, flags).getwidth()[0] == 0
+    except re.error:
+        return True
 
 
 def _is_english_pattern(entry: TermEntry) -> bool:
