@@ -258,6 +258,9 @@ class SingleRegex:
         return self._regex.finditer(text)
 
 
+_MAX_TRIES = 12
+
+
 class GatedAlternation:
     """finditer() of ``(?P<p0>A0)|(?P<p1>A1)|...`` that tries only alternatives that can match.
 
@@ -325,8 +328,13 @@ class GatedAlternation:
         else:
             leading = self._leading
         # One cursor per alternative: its next match at or after ``position``.
+        # An alternative whose literal is everywhere (a common character) is searched
+        # instead: the regex engine's own literal search beats many single tries.
         cursors = [
-            _Cursor(self._regexes[number], sorted(set(starts)) if leading[number] else None)
+            _Cursor(
+                self._regexes[number],
+                sorted(set(starts)) if leading[number] and len(starts) <= _MAX_TRIES else None,
+            )
             for number, starts in sorted(candidates.items())
         ]
         position = 0

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
+import ahocorasick
+
 from .scanning import lowered_for_gates
 
 Payload = TypeVar("Payload")
@@ -51,34 +53,6 @@ def trie_regex(words: Iterable[str]) -> str:
     return _node_regex(trie) or "(?!)"
 
 
-def bounded_trie_regex(words: Iterable[str]) -> str:
-    """``ASCII_BOUNDARY_BEFORE + trie_regex(words) + ASCII_BOUNDARY_AFTER``, faster to search.
-
-    The boundary test before the word is moved behind the word's first character (a
-    look-behind over that character), so the pattern opens with the set of first
-    characters and the regex engine skips other positions at C speed. Case-sensitive:
-    for case-insensitive words, run it on lower-cased words and text.
-    """
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    branches = [
-        re.escape(char) + _BOUNDARY_BEHIND_FIRST + _node_regex(child)
-        for char, child in trie.items()
-        if char
-    ]
-    if not branches:
-        return "(?!)"
-    return "(?:" + "|".join(branches) + ")" + ASCII_BOUNDARY_AFTER
-
-
-# ASCII_BOUNDARY_BEFORE, tested after the first character of the word has been consumed.
-_BOUNDARY_BEHIND_FIRST = r"(?<![A-Za-z0-9_](?s:.))(?<![A-Za-z]-(?s:.))"
-
-
 def _node_regex(node: dict[str, Any]) -> str:
     ends_here = "" in node
     branches = [re.escape(char) + _node_regex(child) for char, child in node.items() if char]
@@ -99,6 +73,84 @@ class Hit(NamedTuple, Generic[Payload]):
     payloads: tuple[Payload, ...]
 
 
+class LiteralScan:
+    """The spans ``trie_regex(words)``'s finditer() finds, from one Aho-Corasick scan.
+
+    Leftmost, then longest, without overlaps; with ``bounded``, as
+    ``ASCII_BOUNDARY_BEFORE + trie_regex(words) + ASCII_BOUNDARY_AFTER`` (the longest word at a
+    position that ends at a boundary). An automaton visits each character once whatever the
+    number of words, where the regex engine tries a position's first-character alternatives
+    one by one, so the cost stays flat as the lexicons grow. Case-sensitive.
+    """
+
+    def __init__(self, words: set[str], *, bounded: bool) -> None:
+        self._automaton: Any = ahocorasick.Automaton()
+        for word in words:
+            self._automaton.add_word(word, len(word))
+        self._bounded = bounded
+        self._empty = not words
+        if words:
+            self._automaton.make_automaton()
+
+    def finditer(self, text: str) -> list[tuple[int, int]]:
+        if self._empty:
+            return []
+        lengths: dict[int, list[int]] = {}
+        for end, length in self._automaton.iter(text):
+            start = end - length + 1
+            if start in lengths:
+                lengths[start].append(length)
+            else:
+                lengths[start] = [length]
+        spans: list[tuple[int, int]] = []
+        last_end = 0
+        for start in sorted(lengths):
+            if start < last_end:
+                continue
+            if not self._bounded:
+                end = start + max(lengths[start])
+            elif _boundary_before(text, start):
+                end = next(
+                    (
+                        start + length
+                        for length in sorted(lengths[start], reverse=True)
+                        if _boundary_after(text, start + length)
+                    ),
+                    -1,
+                )
+                if end < 0:
+                    continue
+            else:
+                continue
+            spans.append((start, end))
+            last_end = end
+        return spans
+
+
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _boundary_before(text: str, start: int) -> bool:
+    """ASCII_BOUNDARY_BEFORE at ``start``."""
+    if start == 0:
+        return True
+    before = text[start - 1]
+    return before not in _WORD_CHARS and not (
+        before == "-" and start >= 2 and text[start - 2] in _LETTERS
+    )
+
+
+def _boundary_after(text: str, end: int) -> bool:
+    """ASCII_BOUNDARY_AFTER at ``end``."""
+    if end >= len(text):
+        return True
+    after = text[end]
+    return after not in _WORD_CHARS and not (
+        after == "-" and end + 1 < len(text) and text[end + 1] in _LETTERS
+    )
+
+
 class TermMatcher(Generic[Payload]):
     """Finds lexicon terms in text; several payloads may share one surface form."""
 
@@ -108,7 +160,7 @@ class TermMatcher(Generic[Payload]):
         *,
         acronyms_case_sensitive: bool = False,
     ) -> None:
-        self._by_key: dict[str, list[Payload]] = {}
+        by_key: dict[str, list[Payload]] = {}
         bounded_insensitive: list[str] = []
         bounded_sensitive: list[str] = []
         unbounded: list[str] = []
@@ -117,58 +169,67 @@ class TermMatcher(Generic[Payload]):
             key = surface if sensitive or not surface.isascii() else surface.casefold()
             if not sensitive and is_ascii_word(surface):
                 key = surface.casefold()
-            self._by_key.setdefault(key, []).append(payload)
+            by_key.setdefault(key, []).append(payload)
             if not is_ascii_word(surface):
                 unbounded.append(surface)
             elif sensitive:
                 bounded_sensitive.append(surface)
             else:
                 bounded_insensitive.append(surface.casefold())
-        # (regex, folded, needs_latin, fallback): word-bounded regexes can only match Latin
-        # letters. The case-insensitive one runs case-sensitively on the lower-cased text,
-        # which lets the regex engine jump between possible first letters at C speed; a text
-        # whose case mapping the engine treats specially runs ``fallback`` on the original.
-        self._regexes: list[tuple[re.Pattern[str], bool, bool, re.Pattern[str] | None]] = []
+        # Tuples, made once: hits hand them out as they are.
+        self._by_key: dict[str, tuple[Payload, ...]] = {
+            key: tuple(payloads) for key, payloads in by_key.items()
+        }
+        # (scanner, folded, needs_latin, fallback): word-bounded terms can only match Latin
+        # letters. The case-insensitive ones are found in the lower-cased text; a text whose
+        # case mapping the regex engine treats specially runs ``fallback`` on the original.
+        self._scans: list[tuple[LiteralScan, bool, bool, re.Pattern[str] | None]] = []
         if unbounded:
-            self._regexes.append((re.compile(trie_regex(set(unbounded))), False, False, None))
+            self._scans.append((LiteralScan(set(unbounded), bounded=False), False, False, None))
         if bounded_insensitive:
             words = set(bounded_insensitive)
             fallback = ASCII_BOUNDARY_BEFORE + trie_regex(words) + ASCII_BOUNDARY_AFTER
-            self._regexes.append(
+            self._scans.append(
                 (
-                    re.compile(bounded_trie_regex({word.lower() for word in words})),
+                    LiteralScan({word.lower() for word in words}, bounded=True),
                     True,
                     True,
                     re.compile(fallback, re.IGNORECASE),
                 )
             )
         if bounded_sensitive:
-            regex = re.compile(bounded_trie_regex(set(bounded_sensitive)))
-            self._regexes.append((regex, False, True, None))
+            scan = LiteralScan(set(bounded_sensitive), bounded=True)
+            self._scans.append((scan, False, True, None))
 
     def hits(self, text: str) -> Iterator[Hit[Payload]]:
         latin = has_latin_letters(text)
         lowered: str | None = None
-        for regex, folded, needs_latin, fallback in self._regexes:
+        for scan, folded, needs_latin, fallback in self._scans:
             if needs_latin and not latin:
                 continue  # a Chinese-only message skips the English scans
             haystack = text
             if fallback is not None:
                 lowered = lowered if lowered is not None else lowered_for_gates(text)
                 if lowered is None:
-                    regex = fallback
-                else:
-                    haystack = lowered
-            for match in regex.finditer(haystack):
-                surface = match.group()
-                payloads = self._lookup(surface, folded)
+                    for match in fallback.finditer(text):
+                        payloads = self._lookup(match.group(), folded)
+                        if payloads:
+                            yield Hit(match.start(), match.end(), payloads)
+                    continue
+                haystack = lowered
+            for start, end in scan.finditer(haystack):
+                payloads = self._lookup(haystack[start:end], folded)
                 if payloads:
-                    yield Hit(match.start(), match.end(), tuple(payloads))
+                    yield Hit(start, end, payloads)
 
-    def _lookup(self, surface: str, folded: bool) -> list[Payload]:
+    def _lookup(self, surface: str, folded: bool) -> tuple[Payload, ...]:
         if folded:
-            return self._by_key.get(surface.casefold(), [])
-        return self._by_key.get(surface) or self._by_key.get(surface.casefold(), [])
+            return self._by_key.get(surface.casefold(), ())
+        return self._by_key.get(surface) or self._by_key.get(surface.casefold(), ())
+
+    def payload_groups(self) -> Iterable[tuple[Payload, ...]]:
+        """Every payload tuple that ``hits`` can hand out."""
+        return self._by_key.values()
 
 
 def non_overlapping(spans: Iterable[tuple[int, int, Payload]]) -> list[tuple[int, int, Payload]]:
@@ -208,14 +269,25 @@ class Vocabulary:
 
     def __init__(self, words: Iterable[tuple[str, Tagged]]) -> None:
         self._matcher: TermMatcher[Tagged] = TermMatcher(list(words), acronyms_case_sensitive=True)
+        # Each surface form's tags split by lexicon once, keyed by the identity of the tuple
+        # the matcher hands out for it (those tuples live as long as the matcher).
+        self._by_payloads: dict[int, list[tuple[str, tuple[Tagged, ...]]]] = {}
+        for payloads in self._matcher.payload_groups():
+            self._by_payloads[id(payloads)] = [
+                (lexicon, tuple(tag for tag in payloads if tag.lexicon == lexicon))
+                for lexicon in dict.fromkeys(tag.lexicon for tag in payloads)
+            ]
 
     def split(self, text: str) -> dict[str, list[Hit[Tagged]]]:
         by_lexicon: dict[str, list[Hit[Tagged]]] = {}
-        for hit in sorted(self._matcher.hits(text), key=lambda hit: hit.start):
-            for lexicon in dict.fromkeys(tag.lexicon for tag in hit.payloads):
-                tags = tuple(tag for tag in hit.payloads if tag.lexicon == lexicon)
+        for hit in sorted(self._matcher.hits(text), key=_start):
+            for lexicon, tags in self._by_payloads[id(hit.payloads)]:
                 by_lexicon.setdefault(lexicon, []).append(Hit(hit.start, hit.end, tags))
         return by_lexicon
+
+
+def _start(hit: Hit[Any]) -> int:
+    return hit.start
 
 
 def first_characters(pattern: str) -> str | None:

@@ -218,6 +218,29 @@ _ZH_FESTIVAL_RE = with_start_filter(
 )
 
 
+# Festivals of the lunar calendar: (lunar month, day). "年前" / "过年前" mean before the
+# Spring Festival. "春节前后" (around it) and "春节后" are not deadlines; nor is "三年前" (ago).
+_LUNAR_FESTIVALS = {"春节": (1, 1), "过年": (1, 1), "农历新年": (1, 1), "年": (1, 1),
+                    "元宵": (1, 15), "端午": (5, 5), "中秋": (8, 15)}  # fmt: skip
+_ZH_LUNAR_FESTIVAL = re.compile(
+    r"(?:(?P<name>春节|过年|农历新年|元宵|端午|中秋)(?:节)?|"
+    rf"(?<![\d{CHINESE_NUMERAL_CHARS}几多半今去明前后每近往当同跨新上历整数这那])(?P<year>年))"
+    r"(?:之前|以前|前)(?!后)"
+)
+
+
+def _lunar_festival(month: int, day: int, today: date) -> date:
+    """The next date (on or after ``today``) of the lunar calendar's ``month``/``day``."""
+    from lunar_python import Lunar  # imported when a text names one (~30 ms, once)
+
+    for lunar_year in (today.year - 1, today.year, today.year + 1):
+        solar = Lunar.fromYmd(lunar_year, month, day).getSolar()
+        found = date(solar.getYear(), solar.getMonth(), solar.getDay())
+        if found >= today:
+            return found
+    raise ValueError(f"no lunar {month}/{day} after {today}")  # cannot happen
+
+
 def _zh_deadlines(text: str, lowered: _Lowered, today: date) -> Iterator[Candidate]:
     for match in _scan(_ZH_YEAR_END, text, lowered, ("年底", "年末", "年终", "年内", "今年")):
         offset = {"明年": 1, "后年": 2}.get(match["year"] or "", 0)
@@ -239,6 +262,11 @@ def _zh_deadlines(text: str, lowered: _Lowered, today: date) -> Iterator[Candida
         year = today.year + (1 if match["year"] == "明年" else 0)
         month = 6 if match["half"] == "上半年" else 12
         yield _deadline(match.start(), _month_end(year, month), match.group())
+    for match in _scan(_ZH_LUNAR_FESTIVAL, text, lowered, ("年前", "年之前", "年以前", "春节",
+                                                          "元宵", "端午", "中秋")):  # fmt: skip
+        month, day = _LUNAR_FESTIVALS[match["name"] or match["year"]]
+        festival = _lunar_festival(month, day, today)
+        yield _deadline(match.start(), date.fromordinal(festival.toordinal() - 1), match.group())
     for match in _scan(_ZH_FESTIVAL_RE, text, lowered, ("前",)):
         month, day = _ZH_FESTIVAL[match["name"]]
         found = date(today.year, month, day)
