@@ -129,11 +129,13 @@ class FindingDetector:
         return findings
 
     def _judge(self, text: str, start: int, end: int, entry: TermEntry) -> RawFinding | None:
-        number_ahead = bool(_NUMBER_AHEAD.match(text, end))
-        number_behind = bool(_NUMBER_BEHIND.search(text, max(0, start - 8), start))
+        # Looked up only for the entries that use them (most do not).
+        number_ahead = (entry.needs_number_after or entry.kind == "hedge") and bool(
+            _NUMBER_AHEAD.match(text, end)
+        )
         if entry.needs_number_after and not number_ahead:
             return None
-        if entry.needs_number_before and not number_behind:
+        if entry.needs_number_before and not _NUMBER_BEHIND.search(text, max(0, start - 8), start):
             return None
         if entry.not_followed_by and text[end : end + 1] and text[end] in entry.not_followed_by:
             return None

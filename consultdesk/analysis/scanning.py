@@ -68,6 +68,9 @@ class AnchoredScan:
                 # Back over what this prefix item could have matched: at most its width,
                 # and only characters it can match.
                 limit = max(position, start - width) if width is not None else position
+                if alphabet is None:
+                    start = limit
+                    continue
                 while start > limit and text[start - 1] in alphabet:
                     start -= 1
             # The full pattern matches where the core does (the prefix may be empty), so
@@ -80,14 +83,10 @@ class AnchoredScan:
             position = match.end() if match.end() > match.start() else match.end() + 1
 
 
-class _Anything:
-    def __contains__(self, char: str) -> bool:
-        return True
-
-
-def _prefix_items(prefix: str, flags: int) -> tuple[tuple[int | None, Any], ...]:
-    """(maximum width or None for \\s*, the characters it can match) of each prefix item."""
-    items: list[tuple[int | None, Any]] = []
+def _prefix_items(prefix: str, flags: int) -> tuple[tuple[int | None, frozenset[str] | None], ...]:
+    """(maximum width or None for \\s*, the characters it can match or None for any) of
+    each prefix item."""
+    items: list[tuple[int | None, frozenset[str] | None]] = []
     for item in _parser.parse(prefix, flags):
         low, high = _parser.SubPattern(_parser.State(), [item]).getwidth()
         if low != 0:
@@ -95,33 +94,29 @@ def _prefix_items(prefix: str, flags: int) -> tuple[tuple[int | None, Any], ...]
         if high >= _MAXREPEAT:
             if _shape(item) != _WHITESPACE_STAR:
                 raise ValueError(f"unbounded prefix item {item!r} must be \\s*")
-            items.append((None, _Whitespace()))
+            items.append((None, _WHITESPACE))
             continue
         chars = _alphabet([item])
-        alphabet: Any
-        if chars is None:
-            alphabet = _Anything()
-        elif flags & re.IGNORECASE:
-            alphabet = _CaselessAlphabet(chars)
-        else:
-            alphabet = frozenset(chars)
-        items.append((high, alphabet))
+        if chars is not None and flags & re.IGNORECASE:
+            # Only ASCII letters have their case variants listed here; other cased
+            # characters make the item match "anything" (a wider, still correct, bound).
+            cased = any(not char.isascii() and char.lower() != char.upper() for char in chars)
+            chars = None if cased else _caseless(chars)
+        items.append((high, frozenset(chars) if chars is not None else None))
     return tuple(items)
 
 
-class _CaselessAlphabet:
-    """Characters that match one of ``chars`` case-insensitively, as the regex engine says."""
-
-    def __init__(self, chars: set[str]) -> None:
-        self._chars = frozenset(char.lower() for char in chars) | frozenset(chars)
-
-    def __contains__(self, char: str) -> bool:
-        return char in self._chars or char.lower() in self._chars or char in EXOTIC_CASE_CHARS
+# What the regex engine's \s matches in str patterns (str.isspace; none above U+3000).
+_WHITESPACE = frozenset(char for char in map(chr, range(0x3001)) if char.isspace())
 
 
-class _Whitespace:
-    def __contains__(self, char: str) -> bool:
-        return char.isspace()  # the same test as the regex engine's \s for str patterns
+def _caseless(chars: set[str]) -> set[str]:
+    """``chars`` (ASCII letters or uncased) and what matches them case-insensitively."""
+    lowered = {char.lower() for char in chars} | chars
+    result = lowered | {char.upper() for char in lowered} | set(EXOTIC_CASE_CHARS)
+    if "k" in lowered:
+        result.add("\u212a")  # KELVIN SIGN: lower-cases to "k"
+    return result
 
 
 def _alphabet(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
