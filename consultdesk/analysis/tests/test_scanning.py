@@ -164,12 +164,18 @@ def test_literal_scans_find_what_the_trie_regexes_find(words: set[str], text: st
     plain = re.compile(trie_regex(words))
     bounded = re.compile(ASCII_BOUNDARY_BEFORE + trie_regex(words) + ASCII_BOUNDARY_AFTER)
 
-    assert LiteralScan(words, bounded=False).finditer(text) == [
-        m.span() for m in plain.finditer(text)
-    ]
-    assert LiteralScan(words, bounded=True).finditer(text) == [
-        m.span() for m in bounded.finditer(text)
-    ]
+    shipped = LiteralScan.AUTOMATON_FROM
+    for automaton_from in (0, 10_000):  # the Aho-Corasick scan, and the trie regex
+        LiteralScan.AUTOMATON_FROM = automaton_from
+        try:
+            assert LiteralScan(words, bounded=False).finditer(text) == [
+                m.span() for m in plain.finditer(text)
+            ]
+            assert LiteralScan(words, bounded=True).finditer(text) == [
+                m.span() for m in bounded.finditer(text)
+            ]
+        finally:
+            LiteralScan.AUTOMATON_FROM = shipped
 
 
 def test_required_and_leading_literals_are_read_from_the_pattern() -> None:
