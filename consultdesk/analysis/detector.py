@@ -22,7 +22,7 @@ from .matching import (
 )
 from .model import Severity
 from .numbers import CHINESE_NUMERAL_CHARS
-from .scanning import LiteralGate, lowered_for_gates
+from .scanning import LiteralGate, lowered_for_gates, opens_slowly
 from .segmentation import BoundaryChecker
 
 _NUMBER_AHEAD = re.compile(
@@ -260,7 +260,11 @@ class SingleRegex:
         return self._regex.finditer(text)
 
 
-_MAX_TRIES = 12
+# Tries at a literal's places before the alternative is searched instead: a few for
+# case-sensitive patterns (the regex engine searches their literal at C speed), more for
+# case-insensitive ones (searched position by position).
+_MAX_TRIES = 3
+_MAX_TRIES_IGNORING_CASE = 12
 
 
 class GatedAlternation:
@@ -278,6 +282,7 @@ class GatedAlternation:
 
     def __init__(self, alternatives: list[tuple[str, TermEntry]], flags: int, *, bounded: bool):
         self._ignore_case = bool(flags & re.IGNORECASE)
+        self._max_tries = _MAX_TRIES_IGNORING_CASE if self._ignore_case else _MAX_TRIES
         self._regexes: list[re.Pattern[str]] = []
         self._leading: list[bool] = []
         self._always: list[int] = []  # alternatives without known literals: always searched
@@ -289,8 +294,8 @@ class GatedAlternation:
             if bounded:
                 # The cheap start-character test first, the boundary tests after it.
                 body = f"{start_filter}{ASCII_BOUNDARY_BEFORE}{body}{ASCII_BOUNDARY_AFTER}"
-            else:
-                body = f"{start_filter}{body}"
+            elif opens_slowly(body, flags):
+                body = f"{start_filter}{body}"  # else the regex engine skips at C speed
             self._regexes.append(re.compile(body, flags))
             literals = LiteralGate(entry.pattern or "", flags, leading=True).literals
             self._leading.append(literals is not None)
@@ -335,7 +340,7 @@ class GatedAlternation:
         cursors = [
             _Cursor(
                 self._regexes[number],
-                sorted(set(starts)) if leading[number] and len(starts) <= _MAX_TRIES else None,
+                sorted(set(starts)) if leading[number] and len(starts) <= self._max_tries else None,
             )
             for number, starts in sorted(candidates.items())
         ]

@@ -408,12 +408,14 @@ def with_start_filter(pattern: str, flags: int = 0) -> re.Pattern[str]:
     or a plain class is already searched at C speed and is left alone.
     """
     starts = start_characters(pattern, flags)
-    if starts is None or not _opens_slowly(pattern, flags):
+    if starts is None or not opens_slowly(pattern, flags):
         return re.compile(pattern, flags)
     return re.compile(f"(?={starts})(?:{pattern})", flags)
 
 
-def _opens_slowly(pattern: str, flags: int) -> bool:
+def opens_slowly(pattern: str, flags: int) -> bool:
+    """Whether the regex engine tries ``pattern`` at every position (no literal or plain
+    class first)."""
     items = list(_parser.parse(pattern, flags))
     while items:
         opcode, argument = items[0]

@@ -29,16 +29,22 @@ def _scan(
     text: str,
     lowered: _Lowered,
     required: tuple[str, ...],
+    *also: tuple[str, ...],
 ) -> Iterator[re.Match[str]]:
-    """Matches of ``regex``, scanned only when the text mentions one of its required words.
+    """Matches of ``regex``, scanned only when the text mentions one of its required words
+    (and one of each ``also`` group: every match holds one of each).
 
     Most messages name no date at all, and a substring test is far cheaper than a scan.
     """
-    if any(word in lowered.words for word in required):
-        if isinstance(regex, CaselessScan):
-            yield from regex.finditer(text, lowered.exact)
-        else:
-            yield from regex.finditer(text)
+    words = lowered.words
+    if not any(word in words for word in required):
+        return
+    if not all(any(word in words for word in group) for group in also):
+        return
+    if isinstance(regex, CaselessScan):
+        yield from regex.finditer(text, lowered.exact)
+    else:
+        yield from regex.finditer(text)
 
 
 _ZH_NUMBER = rf"(?:\d+(?:\.\d+)?|[{CHINESE_NUMERAL_CHARS}]+|半|一个半|几)"
@@ -347,12 +353,12 @@ _EN_CHRISTMAS = CaselessScan(r"(?:before|by)\s+(?:christmas|xmas)", re.IGNORECAS
 
 
 def _en_deadlines(text: str, lowered: _Lowered, today: date) -> Iterator[Candidate]:
-    for match in _scan(_EN_YEAR_END, text, lowered, ("end",)):
+    for match in _scan(_EN_YEAR_END, text, lowered, ("end",), ("year",)):
         offset = 1 if "next" in match.group().lower() else 0
         yield _deadline(match.start(), date(today.year + offset, 12, 31), match.group())
     for match in _scan(_EN_QUARTER, text, lowered, ("quarter", "q1", "q2", "q3", "q4")):
         yield _deadline(match.start(), _en_quarter_deadline(match, today), match.group())
-    for match in _scan(_EN_MONTH_END, text, lowered, ("month",)):
+    for match in _scan(_EN_MONTH_END, text, lowered, ("month",), ("end", "next")):
         ahead = 1 if "next" in match.group().lower() else 0
         yield _deadline(match.start(), _month_end(today.year, today.month + ahead), match.group())
     for match in _scan(
@@ -429,7 +435,9 @@ _WEEKDAY = CaselessScan(
 
 def _weekday_deadlines(text: str, lowered: _Lowered, today: date) -> Iterator[Candidate]:
     """ "by next Friday", "下周五前": that day of next week; "下周" / "next week": its Friday."""
-    for match in _scan(_WEEKDAY, text, lowered, ("day", "week", "下")):
+    for match in _scan(
+        _WEEKDAY, text, lowered, ("day", "week", "下"), ("by", "before", "until", "下")
+    ):
         name = (match["en"] or match["zh"] or "").lower()
         next_week = any(match[group] for group in ("en_next", "en_next2", "zh_next", "en_week"))
         weekday = _WEEKDAYS.get(name, 4)
