@@ -22,7 +22,7 @@ from .matching import (
 )
 from .model import Severity
 from .numbers import CHINESE_NUMERAL_CHARS
-from .scanning import LiteralGate, lowered_for_gates, opens_slowly
+from .scanning import LiteralGate, lowered_for_gates, opens_slowly, with_start_filter
 from .segmentation import BoundaryChecker
 
 _NUMBER_AHEAD = re.compile(
@@ -32,13 +32,13 @@ _NUMBER_BEHIND = re.compile(
     rf"(?:\d|[{CHINESE_NUMERAL_CHARS}])\s*[^\s\d，。,.；;！？!?]{{0,3}}\s*$"
 )
 # A quality is measurable when its sentence carries a figure in a measurable unit.
-_MEASURE = re.compile(
+_MEASURE = with_start_filter(
     rf"(?<![A-Za-z])(?:\d+(?:\.\d+)?|[{CHINESE_NUMERAL_CHARS}]+)\s*(?:ms|毫秒|秒钟|秒|s\b|secs?\b|seconds?|分钟|minutes?|mins?\b|"
     r"%|％|percent|次|qps|tps|rps|个?并发|concurrent|requests?\s*(?:per|/)|fps|帧|小时|hours?\b|个9|nines|"
     r"笔/秒|条/秒|万条|/s\b|/sec|/秒|mb|gb|tb|mbps)|百分之|99\.\d+",
     re.IGNORECASE,
 )
-_INTEGRATION_SPECIFICS = re.compile(
+_INTEGRATION_SPECIFICS = with_start_filter(
     r"API|接口文档|开放接口|REST|webhook|字段|单向|双向|nightly|hourly|one-way|two-way|"
     r"CSV|SFTP|fields|endpoint|OAuth|SOAP|ODBC|JDBC|事件推送|消息队列",
     re.IGNORECASE,

@@ -21,6 +21,7 @@ property tests in ``tests/test_scanning.py`` compare them with the plain regexes
 from __future__ import annotations
 
 import re
+import re._compiler as _compiler  # the stdlib's regex compiler, for its search shortcuts
 import re._constants as _constants  # the stdlib's regex opcodes, for parsed patterns
 import re._parser as _parser  # the stdlib's own regex parser
 from collections.abc import Iterator, Sequence
@@ -414,20 +415,11 @@ def with_start_filter(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 def opens_slowly(pattern: str, flags: int) -> bool:
-    """Whether the regex engine tries ``pattern`` at every position (no literal or plain
-    class first)."""
-    items = list(_parser.parse(pattern, flags))
-    while items:
-        opcode, argument = items[0]
-        name = str(opcode)
-        if name in {"AT", "ASSERT", "ASSERT_NOT"}:
-            return True
-        if name == "SUBPATTERN":
-            items = list(argument[-1])
-            continue
-        found = _first_of(name, argument)
-        return found is None or found[1]  # unknown or optional: slow
-    return True
+    """Whether the regex engine tries ``pattern`` at every position: it has no literal
+    prefix or first-character set of its own (asked of the stdlib's compiler)."""
+    parsed = _parser.parse(pattern, flags)
+    prefix, _skip, _all = _compiler._get_literal_prefix(parsed, flags)
+    return not prefix and _compiler._get_charset_prefix(parsed, flags) is None
 
 
 class CaselessScan:
