@@ -336,6 +336,10 @@ def start_characters(pattern: str, flags: int = 0) -> str | None:
         parsed = _parser.parse(pattern, flags)
     except re.error:
         return None
+    return _start_class(parsed)
+
+
+def _start_class(parsed: Any) -> str | None:
     first = _first_set(list(parsed))
     if first is None or first[1]:  # unknown, or the whole pattern may match empty
         return None
@@ -408,8 +412,9 @@ def with_start_filter(pattern: str, flags: int = 0) -> re.Pattern[str]:
     then tries the whole opening at every position); a pattern that opens with a literal
     or a plain class is already searched at C speed and is left alone.
     """
-    starts = start_characters(pattern, flags)
-    if starts is None or not opens_slowly(pattern, flags):
+    parsed = _parser.parse(pattern, flags)
+    starts = _start_class(parsed)
+    if starts is None or not _opens_slowly(parsed, flags):
         return re.compile(pattern, flags)
     return re.compile(f"(?={starts})(?:{pattern})", flags)
 
@@ -417,7 +422,10 @@ def with_start_filter(pattern: str, flags: int = 0) -> re.Pattern[str]:
 def opens_slowly(pattern: str, flags: int) -> bool:
     """Whether the regex engine tries ``pattern`` at every position: it has no literal
     prefix or first-character set of its own (asked of the stdlib's compiler)."""
-    parsed = _parser.parse(pattern, flags)
+    return _opens_slowly(_parser.parse(pattern, flags), flags)
+
+
+def _opens_slowly(parsed: Any, flags: int) -> bool:
     prefix, _skip, _all = _compiler._get_literal_prefix(parsed, flags)
     return not prefix and _compiler._get_charset_prefix(parsed, flags) is None
 
@@ -434,11 +442,20 @@ class CaselessScan:
     """
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
-        flags |= re.IGNORECASE
-        self.regex = with_start_filter(pattern, flags)
+        self._pattern, self._flags = pattern, flags | re.IGNORECASE
+        self._regex: re.Pattern[str] | None = None
         self._lower: re.Pattern[str] | None = None
         if _lowercase_safe(list(_parser.parse(pattern, flags & ~re.IGNORECASE))):
             self._lower = with_start_filter(pattern, flags & ~re.IGNORECASE)
+        else:
+            self._regex = with_start_filter(pattern, self._flags)
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """The case-insensitive pattern (compiled when first needed, to keep start-up short)."""
+        if self._regex is None:
+            self._regex = with_start_filter(self._pattern, self._flags)
+        return self._regex
 
     def finditer(self, text: str, lowered: str | None) -> Iterator[re.Match[str]]:
         """The matches in ``text``; ``lowered`` is ``lowered_for_gates(text)``."""
