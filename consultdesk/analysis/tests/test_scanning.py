@@ -208,3 +208,21 @@ def test_the_exotic_case_list_is_no_longer_than_needed() -> None:
         len(char.lower()) != 1 or ord(char) in related or _sre.unicode_tolower(ord(char)) in extras
         for char in EXOTIC_CASE_CHARS
     )
+
+
+def test_texts_with_special_case_mappings_match_as_the_regex_engine_folds_them() -> None:
+    from datetime import date
+
+    from consultdesk.analysis import analyze
+
+    # The regex engine folds "ſ" (long s) to "s" and "K" (Kelvin) to "k"; str.lower does not
+    # fold the first, so these texts take the case-insensitive path.
+    result = analyze(
+        "The app is ſuper ſlow, we need it aſap, budget up to $50\u212a", today=date(2026, 5, 15)
+    )
+
+    assert [(f.kind, f.text) for f in result.findings] == [
+        ("unquantified_quality", "ſuper ſlow"),
+        ("unbounded_time", "aſap"),
+    ]
+    assert result.fields.budget is not None and result.fields.budget.max == 50000
