@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 import re._parser as _parser
 from collections.abc import Iterable, Iterator
@@ -344,23 +345,26 @@ class GatedAlternation:
             )
             for number, starts in sorted(candidates.items())
         ]
-        position = 0
-        pending = [(cursor, cursor.next(text, 0)) for cursor in cursors]
-        while True:
-            best: re.Match[str] | None = None
-            for _cursor, match in pending:
-                if match is not None and (best is None or match.start() < best.start()):
-                    best = match  # ties: the earlier alternative, already first in the list
-            if best is None:
-                return
+        # The next match of every alternative, smallest (start, alternative) first: the
+        # leftmost match, and at the same start the earlier alternative.
+        heap: list[tuple[int, int, re.Match[str]]] = []
+        for number, cursor in enumerate(cursors):
+            match = cursor.next(text, 0)
+            if match is not None:
+                heap.append((match.start(), number, match))
+        heapq.heapify(heap)
+        while heap:
+            _start, number, best = heapq.heappop(heap)
             yield best
             position = best.end()  # alternatives never match empty (checked by the caller)
-            pending = [
-                (cursor, match)
-                if match is None or match.start() >= position
-                else (cursor, cursor.next(text, position))
-                for cursor, match in pending
-            ]
+            # Alternatives whose next match overlaps this one move on past it.
+            moved = [number]
+            while heap and heap[0][0] < position:
+                moved.append(heapq.heappop(heap)[1])
+            for number in moved:
+                match = cursors[number].next(text, position)
+                if match is not None:
+                    heapq.heappush(heap, (match.start(), number, match))
 
 
 class _Cursor:
