@@ -24,8 +24,10 @@ import re
 import re._compiler as _compiler  # the stdlib's regex compiler, for its search shortcuts
 import re._constants as _constants  # the stdlib's regex opcodes, for parsed patterns
 import re._parser as _parser  # the stdlib's own regex parser
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+
+import ahocorasick
 
 _MAXREPEAT = _constants.MAXREPEAT
 _WHITESPACE_STAR = ("MAX_REPEAT", "IN", "CATEGORY_SPACE")
@@ -441,7 +443,17 @@ class CaselessScan:
     case-insensitive pattern runs on the original text.
     """
 
-    def __init__(self, pattern: str, flags: int = 0) -> None:
+    def __init__(
+        self,
+        pattern: str,
+        flags: int = 0,
+        *,
+        anchors: Sequence[str] = (),
+        before: int = 0,
+    ) -> None:
+        """With ``anchors``: every match holds one of these lower-case words, preceded in
+        the match by at most ``before`` characters other than whitespace. The pattern is
+        then tried only near them (see ``_windows``) instead of along the whole text."""
         self._pattern, self._flags = pattern, flags | re.IGNORECASE
         self._regex: re.Pattern[str] | None = None
         self._lower: re.Pattern[str] | None = None
@@ -449,6 +461,15 @@ class CaselessScan:
             self._lower = with_start_filter(pattern, flags & ~re.IGNORECASE)
         else:
             self._regex = with_start_filter(pattern, self._flags)
+        self._anchors: Any = None
+        self._before = before
+        if anchors and self._lower is not None:
+            if _parser.parse(pattern, flags).getwidth()[0] == 0:
+                raise ValueError("an anchored pattern must not match empty text")
+            self._anchors = ahocorasick.Automaton()
+            for word in anchors:
+                self._anchors.add_word(word, len(word))
+            self._anchors.make_automaton()
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -463,13 +484,62 @@ class CaselessScan:
             yield from self.regex.finditer(text)
             return
         match_at = self.regex.match
-        for found in self._lower.finditer(lowered):
+        found_matches = (
+            self._lower.finditer(lowered)
+            if self._anchors is None
+            else self._windowed(lowered, self._lower.match)
+        )
+        for found in found_matches:
             # The same match, taken again from the original text for its groups' words.
             match = match_at(text, found.start())
             if match is None or match.end() != found.end():  # cannot happen; stay correct
                 yield from self.regex.finditer(text, found.start())
                 return
             yield match
+
+    def _windowed(
+        self, lowered: str, match_at: Callable[[str, int], re.Match[str] | None]
+    ) -> Iterator[re.Match[str]]:
+        """finditer() by trying the pattern only in the windows before its anchors.
+
+        A match holding an anchor that starts at ``q`` starts at or before ``q``, after at
+        most ``before`` non-whitespace characters: no earlier than ``_back(q)``. That bound
+        never decreases as ``q`` grows, so the leftmost match is the first position of
+        the windows ``[_back(q), q]`` (in order) where the pattern matches.
+        """
+        starts = sorted({end - length + 1 for end, length in self._anchors.iter(lowered)})
+        position = tried = index = 0
+        while index < len(starts):
+            anchor = starts[index]
+            if anchor < position:
+                index += 1
+                continue
+            # Positions before ``tried`` are known not to start a match.
+            start = max(position, tried, self._back(lowered, anchor, position))
+            match = None
+            while start <= anchor:
+                match = match_at(lowered, start)
+                if match is not None:
+                    break
+                start += 1
+            if match is None:
+                tried = anchor + 1
+                index += 1
+                continue
+            yield match
+            position = match.end()  # and stay on this anchor: another match may need it
+
+    def _back(self, text: str, anchor: int, floor: int) -> int:
+        budget, start = self._before, anchor
+        while start > floor:
+            if text[start - 1].isspace():
+                start -= 1
+            elif budget > 0:
+                budget -= 1
+                start -= 1
+            else:
+                break
+        return start
 
 
 def _lowercase_safe(items: Sequence[tuple[Any, Any]]) -> bool:

@@ -334,6 +334,9 @@ _EN_YEAR_END = CaselessScan(
 _EN_QUARTER = CaselessScan(
     r"(?:by|before|in|until|for|during)?\s*(?:the\s+)?(?:end\s+of\s+)?(?:(?P<which>this|the|next)?\s*(?<![A-Za-z])quarter(?![a-z])|(?<![A-Za-z0-9])q(?P<q>[1-4])(?![0-9])(?:\s+(?P<year>20\d\d))?)",
     re.IGNORECASE,
+    # Before "quarter" / "q3": at most "during" "the" "end of" "next" (18 letters).
+    anchors=("quarter", "q1", "q2", "q3", "q4"),
+    before=18,
 )
 _EN_MONTH_END = CaselessScan(
     r"(?:by|before|until)?\s*(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<next>next\s+)?month"
@@ -347,6 +350,9 @@ _EN_MONTH = CaselessScan(
     rf"|(?P<month2>{_MONTH_NAMES})\.?\s+(?P<day2>\d{{1,2}})(?!\d)(?:st|nd|rd|th)?(?:,?\s+(?P<year2>20\d\d))?"
     rf"|(?P<day3>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month3>{_MONTH_NAMES})(?:\s+(?P<year3>20\d\d))?(?![a-z])",
     re.IGNORECASE,
+    # Before the month's name: at most "before" + "the end of" (14 letters), or "21st of".
+    anchors=tuple(_MONTHS),
+    before=14,
 )
 _ISO_DATE = with_start_filter(r"(?<!\d)(?P<y>20\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
 _EN_CHRISTMAS = CaselessScan(r"(?:before|by)\s+(?:christmas|xmas)", re.IGNORECASE)

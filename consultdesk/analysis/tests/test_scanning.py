@@ -76,6 +76,16 @@ WORDS = [
     "性能要好",
     "大概",
     "20",
+    "21st of ",
+    "mid-",
+    "during the ",
+    "before ",
+    "end of ",
+    "June",
+    "sept. ",
+    "this ",
+    "  \t",
+    "q4 2027",
 ]
 texts = st.lists(
     st.one_of(st.text(alphabet=ALPHABET, max_size=6), st.sampled_from(WORDS)), max_size=40
@@ -111,11 +121,27 @@ CASELESS = [
 ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x before the end of March, early mid-June or 21st of sept 2027",
+        "a  before \t the  end\nof   December 3rd",
+        "during the end of next quarter, before the end of the q3 2026",
+        "standby March; thin may 5; 1st  of  may",
+    ],
+)
+def test_anchored_date_scans_find_matches_with_their_longest_openings(text: str) -> None:
+    for scan in CASELESS:
+        plain = re.compile(scan.regex.pattern, re.IGNORECASE)
+        found = spans(scan.finditer(text, lowered_for_gates(text)))
+        assert found == spans(plain.finditer(text))
+
+
 def test_the_timeline_patterns_take_the_lower_case_path() -> None:
     assert all(scan._lower is not None for scan in CASELESS)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(texts)
 def test_caseless_scans_find_the_matches_of_the_case_insensitive_patterns(text: str) -> None:
     plain = [re.compile(scan.regex.pattern, re.IGNORECASE) for scan in CASELESS]
