@@ -12,7 +12,9 @@ letter. The helpers here keep each pattern as written but avoid most of those at
 - ``LiteralGate`` tells from a few substring tests whether a pattern can match at all (every
   match contains one of its required literals, computed from the parsed pattern);
 - ``with_start_filter`` prefixes a pattern with a look-ahead on the characters a match can
-  start with, so that most positions fail after one class test.
+  start with, so that most positions fail after one class test;
+- ``CaselessScan`` runs a case-insensitive pattern case-sensitively on the lower-cased text
+  (optionally only in windows before its anchor words).
 
 Each keeps finditer()'s semantics (the same leftmost, non-overlapping matches); the
 property tests in ``tests/test_scanning.py`` compare them with the plain regexes.
