@@ -259,3 +259,20 @@ def test_texts_with_special_case_mappings_match_as_the_regex_engine_folds_them()
         ("unbounded_time", "aſap"),
     ]
     assert result.fields.budget is not None and result.fields.budget.max == 50000
+
+
+def test_one_engine_gives_the_same_results_from_several_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import date
+
+    from consultdesk.analysis.evaluation import corpus_files, default_corpus_dir, load_corpus
+
+    engine = default_engine()
+    texts = [m.text for f in corpus_files(default_corpus_dir()) for m in load_corpus(f)][:120]
+    today = date(2026, 5, 15)
+    expected = [engine.analyze(text, today=today).to_dict() for text in texts]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda text: engine.analyze(text, today=today).to_dict(), texts))
+
+    assert results == expected
