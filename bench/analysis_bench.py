@@ -101,6 +101,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--cold-runs", type=int, default=5)
     arguments = parser.parse_args()
+    load_at_start = os.getloadavg()[0]
     messages = corpus_messages()
     cold_start(1, empty_cache=False)  # fills the per-user cache if this is the first run
     speed = latency_and_throughput(messages, arguments.rounds)
@@ -114,6 +115,7 @@ def main() -> int:
         "cold_start_cpu_s_cache_filled": round(filled_cpu, 3),
         "cold_start_wall_s_empty_cache": round(empty_wall, 3),
         "cold_start_cpu_s_empty_cache": round(empty_cpu, 3),
+        "load_average_1min_start": round(load_at_start, 2),
         "load_average_1min": round(os.getloadavg()[0], 2),
         "python": sys.version.split()[0],
     }

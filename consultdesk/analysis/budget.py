@@ -6,6 +6,7 @@ import re
 
 from .model import Budget, Language
 from .numbers import NUMBER_PATTERN, parse_number
+from .scanning import AnchoredScan
 
 _UNIT = r"(?:百万|千万|万|亿|千|[kK](?![a-zA-Z])|[mM](?![a-zA-Z])|million|thousand|mn)"
 _CURRENCY_BEFORE = r"(?:US\$|[¥￥$€]|USD|EUR|RMB|CNY)"
@@ -20,13 +21,16 @@ _FLOOR_BEFORE = r"(?:至少|最少|不低于|起码|at least|over|above|more tha
 _CAP_AFTER = r"(?:以内|以下|之内|封顶|上限|max|or less|tops)"
 _FLOOR_AFTER = r"(?:以上|起|起步|or more|plus|\+)"
 
-_AMOUNT = re.compile(
-    rf"(?P<pre>{_CAP_BEFORE}|{_FLOOR_BEFORE})?\s*"
-    rf"(?P<cur1>{_CURRENCY_BEFORE})?\s*(?P<a>{NUMBER_PATTERN})\s*(?P<ua>{_UNIT})?"
+# The words and currency before the number are optional, so the plain pattern would be tried
+# at every position; the scan finds the number first (see scanning.AnchoredScan).
+_AMOUNT_SCAN = AnchoredScan(
+    rf"(?P<pre>{_CAP_BEFORE}|{_FLOOR_BEFORE})?\s*(?P<cur1>{_CURRENCY_BEFORE})?\s*",
+    rf"(?P<a>{NUMBER_PATTERN})\s*(?P<ua>{_UNIT})?"
     rf"(?:{_RANGE}(?P<cur1b>{_CURRENCY_BEFORE})?\s*(?P<b>{NUMBER_PATTERN})\s*(?P<ub>{_UNIT})?)?"
     rf"\s*(?P<cur2>{_CURRENCY_AFTER})?\s*(?P<post>{_CAP_AFTER}|{_FLOOR_AFTER})?",
     re.IGNORECASE,
 )
+_AMOUNT = _AMOUNT_SCAN.regex
 _BUDGET_WORDS = re.compile(
     r"预算|费用|报价|投入|成本|资金|价格|经费|花费|budget|cost|spend|price|fund|investment|quote|pay",
     re.IGNORECASE,
@@ -55,7 +59,7 @@ _CAPS = re.compile(rf"^(?:{_CAP_BEFORE}|{_CAP_AFTER})$", re.IGNORECASE)
 
 
 def extract_budget(text: str, language: Language) -> Budget | None:
-    for match in _AMOUNT.finditer(text):
+    for match in _AMOUNT_SCAN.finditer(text):
         if _is_budget(text, match):
             return _budget_from(match, language)
     return None

@@ -8,12 +8,13 @@ from collections import defaultdict
 from .matching import HitSource, Tagged
 from .model import CategorySuggestion
 from .numbers import CHINESE_NUMERAL_CHARS
+from .scanning import CaselessScan, lowered_for_gates
 
 _MINIMUM_SCORE = 1.0
 _TIE_ORDER = ("new_technology", "architecture_refactoring", "feature_optimisation", "unclear")
 _NUMBER = rf"(?:\d+(?:\.\d+)?|[{CHINESE_NUMERAL_CHARS}]+)"
 # A problem with a measurable target: "降到5%以下", "3秒内打开", "reduce ... by 30%".
-_MEASURABLE_TARGET = re.compile(
+_MEASURABLE_TARGET = CaselessScan(
     rf"{_NUMBER}\s*(?:%|％|percent\b)|百分之|"
     rf"(?:降到|降低到|降至|缩短到|缩短至|提升到|提高到|提升至|低于|少于|减少|提升|提高|"
     rf"reduce\w*|cut|increase\w*|improve\w*|bring|get|lower|raise|below|under|less than|at least)"
@@ -57,4 +58,4 @@ def suggest_category(text: str, matcher: HitSource[Tagged]) -> CategorySuggestio
 
 
 def has_measurable_target(text: str) -> bool:
-    return bool(_MEASURABLE_TARGET.search(text))
+    return next(_MEASURABLE_TARGET.finditer(text, lowered_for_gates(text)), None) is not None

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
-from collections.abc import Iterable
+import re._parser as _parser
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
 
 from .lexicon import TermEntry
 from .matching import (
@@ -18,6 +23,7 @@ from .matching import (
 )
 from .model import Severity
 from .numbers import CHINESE_NUMERAL_CHARS
+from .scanning import LiteralGate, lowered_for_gates, opens_slowly, with_start_filter
 from .segmentation import BoundaryChecker
 
 _NUMBER_AHEAD = re.compile(
@@ -27,13 +33,13 @@ _NUMBER_BEHIND = re.compile(
     rf"(?:\d|[{CHINESE_NUMERAL_CHARS}])\s*[^\s\d，。,.；;！？!?]{{0,3}}\s*$"
 )
 # A quality is measurable when its sentence carries a figure in a measurable unit.
-_MEASURE = re.compile(
+_MEASURE = with_start_filter(
     rf"(?<![A-Za-z])(?:\d+(?:\.\d+)?|[{CHINESE_NUMERAL_CHARS}]+)\s*(?:ms|毫秒|秒钟|秒|s\b|secs?\b|seconds?|分钟|minutes?|mins?\b|"
     r"%|％|percent|次|qps|tps|rps|个?并发|concurrent|requests?\s*(?:per|/)|fps|帧|小时|hours?\b|个9|nines|"
     r"笔/秒|条/秒|万条|/s\b|/sec|/秒|mb|gb|tb|mbps)|百分之|99\.\d+",
     re.IGNORECASE,
 )
-_INTEGRATION_SPECIFICS = re.compile(
+_INTEGRATION_SPECIFICS = with_start_filter(
     r"API|接口文档|开放接口|REST|webhook|字段|单向|双向|nightly|hourly|one-way|two-way|"
     r"CSV|SFTP|fields|endpoint|OAuth|SOAP|ODBC|JDBC|事件推送|消息队列",
     re.IGNORECASE,
@@ -80,11 +86,12 @@ class FindingDetector:
     def detect(self, text: str) -> list[RawFinding]:
         literal = [(hit.start, hit.end, hit.payloads[-1]) for hit in self._matcher.hits(text)]
         latin = has_latin_letters(text)
+        lowered = lowered_for_gates(text) if latin else None
         phrases = [
             (match.start(), match.end(), entries[match.lastgroup or ""])
-            for regex, entries, needs_latin in self._patterns
+            for scanner, entries, needs_latin in self._patterns
             if latin or not needs_latin
-            for match in regex.finditer(text)
+            for match in scanner.finditer(text, lowered)
             if match.end() > match.start()
         ]
         words = self._accepted(text, literal)
@@ -123,11 +130,13 @@ class FindingDetector:
         return findings
 
     def _judge(self, text: str, start: int, end: int, entry: TermEntry) -> RawFinding | None:
-        number_ahead = bool(_NUMBER_AHEAD.match(text, end))
-        number_behind = bool(_NUMBER_BEHIND.search(text, max(0, start - 8), start))
+        # Looked up only for the entries that use them (most do not).
+        number_ahead = (entry.needs_number_after or entry.kind == "hedge") and bool(
+            _NUMBER_AHEAD.match(text, end)
+        )
         if entry.needs_number_after and not number_ahead:
             return None
-        if entry.needs_number_before and not number_behind:
+        if entry.needs_number_before and not _NUMBER_BEHIND.search(text, max(0, start - 8), start):
             return None
         if entry.not_followed_by and text[end : end + 1] and text[end] in entry.not_followed_by:
             return None
@@ -205,12 +214,12 @@ def sentence_around(text: str, start: int, end: int) -> str:
     return text[left:right]
 
 
-# (regex, entries by group name, whether the regex can only match Latin letters)
-PatternGroup = tuple[re.Pattern[str], dict[str, TermEntry], bool]
+# (scanner, entries by group name, whether it can only match Latin letters)
+PatternGroup = tuple["GatedAlternation | SingleRegex", dict[str, TermEntry], bool]
 
 
 def _combined_patterns(entries: list[TermEntry]) -> list[PatternGroup]:
-    """Pattern entries joined into one regex per style: one scan instead of dozens.
+    """Pattern entries joined into one alternation per style, scanned in gated buckets.
 
     An installation's pattern that cannot be joined (e.g. it reuses a group name) keeps a
     regex of its own.
@@ -222,25 +231,170 @@ def _combined_patterns(entries: list[TermEntry]) -> list[PatternGroup]:
         if not style:
             continue
         names = {f"p{index}": entry for index, entry in enumerate(style)}
+        flags = _flags(style[0])
         body = "|".join(f"(?P<{name}>{entry.pattern})" for name, entry in names.items())
         starts = first_characters(body)
         # Grouped either way: the word boundaries below must apply to every alternative.
         body = f"(?={starts})(?:{body})" if starts else f"(?:{body})"
         if style is english:
-            # One boundary test per position instead of one per alternative.
             body = ASCII_BOUNDARY_BEFORE + body + ASCII_BOUNDARY_AFTER
         try:
-            groups.append((re.compile(body, _flags(style[0])), names, style is english))
+            joined = re.compile(body, flags)  # the reference: one alternation of all
+            scanner: GatedAlternation | SingleRegex = (
+                SingleRegex(joined)
+                if any(_may_match_empty(entry.pattern or "", flags) for entry in style)
+                else GatedAlternation(list(names.items()), flags, bounded=style is english)
+            )
         except re.error:
-            groups += [
-                (
-                    re.compile(f"(?P<p0>{_wrapped(entry)})", _flags(entry)),
-                    {"p0": entry},
-                    style is english,
-                )
-                for entry in style
-            ]
+            for entry in style:
+                regex = re.compile(f"(?P<p0>{_wrapped(entry)})", _flags(entry))
+                groups.append((SingleRegex(regex), {"p0": entry}, style is english))
+            continue
+        groups.append((scanner, names, style is english))
     return groups
+
+
+class SingleRegex:
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self._regex = regex
+
+    def finditer(self, text: str, lowered: str | None) -> Iterator[re.Match[str]]:
+        return self._regex.finditer(text)
+
+
+# Tries at a literal's places before the alternative is searched instead: a few for
+# case-sensitive patterns (the regex engine searches their literal at C speed), more for
+# case-insensitive ones (searched position by position).
+_MAX_TRIES = 3
+_MAX_TRIES_IGNORING_CASE = 12
+
+
+class GatedAlternation:
+    """finditer() of ``(?P<p0>A0)|(?P<p1>A1)|...`` that tries only alternatives that can match.
+
+    Every alternative is compiled on its own, and its literals go into one Aho-Corasick
+    automaton: the literals every match starts with (``scanning.leading_literals``), else
+    those every match contains (``scanning.required_literals``). A text is scanned once
+    for all literals; an alternative with none present is skipped, one that must start
+    with a literal is tried only where one starts (``regex.match``), others are searched.
+    The matches are merged as the single alternation would produce them: the leftmost
+    start, and at the same start the earlier alternative. So the cost grows with what a
+    text can match, not with the size of the lexicon.
+    """
+
+    def __init__(self, alternatives: list[tuple[str, TermEntry]], flags: int, *, bounded: bool):
+        self._ignore_case = bool(flags & re.IGNORECASE)
+        self._max_tries = _MAX_TRIES_IGNORING_CASE if self._ignore_case else _MAX_TRIES
+        self._regexes: list[re.Pattern[str]] = []
+        self._leading: list[bool] = []
+        self._always: list[int] = []  # alternatives without known literals: always searched
+        literal_owners: dict[str, set[int]] = {}
+        for number, (name, entry) in enumerate(alternatives):
+            body = f"(?P<{name}>{entry.pattern})"
+            starts = first_characters(body)
+            start_filter = f"(?={starts})" if starts else ""
+            if bounded:
+                # The cheap start-character test first, the boundary tests after it.
+                body = f"{start_filter}{ASCII_BOUNDARY_BEFORE}{body}{ASCII_BOUNDARY_AFTER}"
+            elif opens_slowly(body, flags):
+                body = f"{start_filter}{body}"  # else the regex engine skips at C speed
+            self._regexes.append(re.compile(body, flags))
+            literals = LiteralGate(entry.pattern or "", flags, leading=True).literals
+            self._leading.append(literals is not None)
+            if literals is None:
+                literals = LiteralGate(entry.pattern or "", flags).literals
+            if literals is None:
+                self._always.append(number)
+                continue
+            for literal in literals:
+                literal_owners.setdefault(literal, set()).add(number)
+        self._automaton: Any = ahocorasick.Automaton()
+        for literal, numbers in literal_owners.items():
+            self._automaton.add_word(literal, (len(literal), tuple(sorted(numbers))))
+        self._has_literals = bool(literal_owners)
+        if self._has_literals:
+            self._automaton.make_automaton()
+
+    def _candidates(self, text: str, lowered: str | None) -> dict[int, list[int]] | None:
+        """Start positions of each alternative's literals; None: try every alternative."""
+        if self._ignore_case and lowered is None:
+            lowered = lowered_for_gates(text)
+            if lowered is None:  # exotic case mappings: no substring shortcut
+                return None
+        haystack = lowered if self._ignore_case and lowered is not None else text
+        found: dict[int, list[int]] = {number: [] for number in self._always}
+        if self._has_literals:
+            for end, (length, numbers) in self._automaton.iter(haystack):
+                for number in numbers:
+                    found.setdefault(number, []).append(end - length + 1)
+        return found
+
+    def finditer(self, text: str, lowered: str | None) -> Iterator[re.Match[str]]:
+        candidates = self._candidates(text, lowered)
+        if candidates is None:
+            candidates = {number: [] for number in range(len(self._regexes))}
+            leading = [False] * len(self._regexes)
+        else:
+            leading = self._leading
+        # One cursor per alternative: its next match at or after ``position``.
+        # An alternative whose literal is everywhere (a common character) is searched
+        # instead: the regex engine's own literal search beats many single tries.
+        cursors = [
+            _Cursor(
+                self._regexes[number],
+                sorted(set(starts)) if leading[number] and len(starts) <= self._max_tries else None,
+            )
+            for number, starts in sorted(candidates.items())
+        ]
+        # The next match of every alternative, smallest (start, alternative) first: the
+        # leftmost match, and at the same start the earlier alternative.
+        heap: list[tuple[int, int, re.Match[str]]] = []
+        for number, cursor in enumerate(cursors):
+            match = cursor.next(text, 0)
+            if match is not None:
+                heap.append((match.start(), number, match))
+        heapq.heapify(heap)
+        while heap:
+            _start, number, best = heapq.heappop(heap)
+            yield best
+            position = best.end()  # alternatives never match empty (checked by the caller)
+            # Alternatives whose next match overlaps this one move on past it.
+            moved = [number]
+            while heap and heap[0][0] < position:
+                moved.append(heapq.heappop(heap)[1])
+            for number in moved:
+                match = cursors[number].next(text, position)
+                if match is not None:
+                    heapq.heappush(heap, (match.start(), number, match))
+
+
+class _Cursor:
+    """Matches of one alternative, from a position on: at its literals' starts, or searched."""
+
+    def __init__(self, regex: re.Pattern[str], starts: list[int] | None) -> None:
+        self._regex = regex
+        self._starts = starts
+        self._index = 0
+
+    def next(self, text: str, position: int) -> re.Match[str] | None:
+        if self._starts is None:
+            return self._regex.search(text, position)
+        starts, match_at = self._starts, self._regex.match
+        while self._index < len(starts):
+            start = starts[self._index]
+            self._index += 1
+            if start >= position:
+                match = match_at(text, start)
+                if match is not None:
+                    return match
+        return None
+
+
+def _may_match_empty(pattern: str, flags: int) -> bool:
+    try:
+        return _parser.parse(pattern, flags).getwidth()[0] == 0
+    except re.error:
+        return True
 
 
 def _is_english_pattern(entry: TermEntry) -> bool:

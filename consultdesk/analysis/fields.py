@@ -8,25 +8,33 @@ from collections import Counter
 from .matching import HitSource, Tagged
 from .model import Contact, OrgSize
 from .numbers import CHINESE_NUMERAL_CHARS, parse_number
+from .scanning import AnchoredScan, with_start_filter
 
-_ZH_SIZE = re.compile(
-    rf"(?P<pre>上|近|不到|超过|将近|约|大约|大概)?(?P<a>\d[\d,]*|[{CHINESE_NUMERAL_CHARS}]+)"
+# Both size patterns are scanned from their number (see scanning.AnchoredScan): the words
+# before it are optional, and would otherwise be tried at every position.
+_ZH_SIZE_SCAN = AnchoredScan(
+    r"(?P<pre>上|近|不到|超过|将近|约|大约|大概)?",
+    rf"(?P<a>\d[\d,]*|[{CHINESE_NUMERAL_CHARS}]+)"
     rf"(?:\s*(?:-|~|～|到|至)\s*(?P<b>\d[\d,]*|[{CHINESE_NUMERAL_CHARS}]+))?\s*(?P<wan>万)?(?P<more>多)?\s*"
-    r"(?:个|名|位)?(?:员工|人|用户|学生|老师|医护人员|司机|会员|职工)"
+    r"(?:个|名|位)?(?:员工|人|用户|学生|老师|医护人员|司机|会员|职工)",
 )
-_EN_SIZE = re.compile(
+_ZH_SIZE = _ZH_SIZE_SCAN.regex
+_EN_SIZE_SCAN = AnchoredScan(
     r"(?P<pre>about|around|roughly|approximately|over|more than|nearly|almost|under|"
-    r"fewer than|less than)?\s*"
+    r"fewer than|less than)?\s*",
     r"(?P<a>\d[\d,]*)(?:\s*(?:-|–|to)\s*(?P<b>\d[\d,]*))?\s*(?P<plus>\+)?\s*(?P<k>k)?\s*"
     r"(?:full-time\s+|active\s+|registered\s+|internal\s+)?"
     r"(?P<noun>employees|staff|people|users|students|members|workers|drivers|agents|seats|customers|nurses|teachers)",
     re.IGNORECASE,
 )
+_EN_SIZE = _EN_SIZE_SCAN.regex
 _NOT_SIZE_BEFORE = ("每", "同时", "per", "每天", "每月")
 
-_PHONE = re.compile(r"(?<![\d])(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?!\d)")
-_LANDLINE = re.compile(r"(?<![\d-])(?:\(0\d{2,3}\)\s?|0\d{2,3}-)\d{7,8}(?:-\d{1,4})?(?![\d])")
-_INTERNATIONAL = re.compile(
+_PHONE = with_start_filter(r"(?<![\d])(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?!\d)")
+_LANDLINE = with_start_filter(
+    r"(?<![\d-])(?:\(0\d{2,3}\)\s?|0\d{2,3}-)\d{7,8}(?:-\d{1,4})?(?![\d])"
+)
+_INTERNATIONAL = with_start_filter(
     r"(?<![\w+])\+(?!86)\d{1,3}[\s-]?\(?\d{1,4}\)?(?:[\s-]?\d{2,4}){2,4}(?!\d)"
 )
 _EMAIL = re.compile(
@@ -44,7 +52,7 @@ _SELF_INTRODUCTION = re.compile(
 
 
 def extract_org_size(text: str) -> OrgSize | None:
-    for match in _ZH_SIZE.finditer(text):
+    for match in _ZH_SIZE_SCAN.finditer(text):
         if text[max(0, match.start() - 2) : match.start()].endswith(_NOT_SIZE_BEFORE):
             continue
         size = _size_from(
@@ -52,7 +60,7 @@ def extract_org_size(text: str) -> OrgSize | None:
         )
         if size:
             return OrgSize(size[0], size[1], match.group().strip())
-    for match in _EN_SIZE.finditer(text):
+    for match in _EN_SIZE_SCAN.finditer(text):
         if re.search(
             r"(?:per|concurrent|a day|daily)\s*$",
             text[max(0, match.start() - 12) : match.start()],
@@ -90,7 +98,8 @@ def extract_contacts(text: str) -> tuple[Contact, ...]:
             (m.start(), Contact("phone", re.sub(r"[\s]", "", m.group())))
             for m in regex.finditer(text)
         ]
-    found += [(m.start(), Contact("email", m.group())) for m in _EMAIL.finditer(text)]
+    if "@" in text:  # every e-mail address has one; most messages none
+        found += [(m.start(), Contact("email", m.group())) for m in _EMAIL.finditer(text)]
     found += [(m.start("id"), Contact("wechat", m["id"])) for m in _WECHAT.finditer(text)]
     unique: dict[tuple[str, str], Contact] = {}
     for _, contact in sorted(found, key=lambda item: item[0]):

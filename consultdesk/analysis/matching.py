@@ -11,7 +11,11 @@ import re
 import re._parser as _parser  # the stdlib's own regex parser, for first_characters
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
+
+import ahocorasick
+
+from .scanning import lowered_for_gates
 
 Payload = TypeVar("Payload")
 
@@ -49,6 +53,21 @@ def trie_regex(words: Iterable[str]) -> str:
     return _node_regex(trie) or "(?!)"
 
 
+def bounded_trie_regex(words: Iterable[str]) -> str:
+    """A regex for ``ASCII_BOUNDARY_BEFORE + trie_regex(words) + ASCII_BOUNDARY_AFTER`` that
+    consumes the character before the word too, so search it in ``" " + text`` and take
+    ``start + 1`` (the match's group 1 is the word, with offsets one higher).
+
+    The pattern opens with the class of characters that may precede a word (not a letter,
+    digit or underscore), which the regex engine finds at C speed: it starts work only at
+    word starts, instead of at every letter. Case-sensitive: for case-insensitive words,
+    run it on lower-cased words and text. Words must start with a letter or digit.
+    """
+    body = trie_regex(words)
+    # The character before, then the hyphen rule of ASCII_BOUNDARY_BEFORE ("fast-slow").
+    return r"[^A-Za-z0-9_](?<![A-Za-z]-)(" + body + ")" + ASCII_BOUNDARY_AFTER
+
+
 def _node_regex(node: dict[str, Any]) -> str:
     ends_here = "" in node
     branches = [re.escape(char) + _node_regex(child) for char, child in node.items() if char]
@@ -61,11 +80,98 @@ def _node_regex(node: dict[str, Any]) -> str:
     return body
 
 
-@dataclass(frozen=True)
-class Hit(Generic[Payload]):
+class Hit(NamedTuple, Generic[Payload]):
+    """A term found at text[start:end] (a named tuple: hits are made by the thousand)."""
+
     start: int
     end: int
     payloads: tuple[Payload, ...]
+
+
+class LiteralScan:
+    """The spans ``trie_regex(words)``'s finditer() finds: leftmost, then longest, no overlaps.
+
+    With ``bounded``, those of ``ASCII_BOUNDARY_BEFORE + trie_regex(words) +
+    ASCII_BOUNDARY_AFTER`` (the longest word at a position that ends at a boundary).
+    Case-sensitive. Up to a few hundred words the trie-shaped regex is fastest; beyond,
+    its cost grows with the number of words (the regex engine tries a position's
+    first-character alternatives one by one), so larger lists are found with one
+    Aho-Corasick scan, whose cost grows only with the hits.
+    """
+
+    AUTOMATON_FROM = 800  # words; measured on the shipped corpus (docs/analysis.md, Speed)
+
+    def __init__(self, words: set[str], *, bounded: bool) -> None:
+        self._bounded = bounded
+        self._regex: re.Pattern[str] | None = None
+        self._automaton: Any = None
+        if len(words) < self.AUTOMATON_FROM:
+            self._regex = re.compile(bounded_trie_regex(words) if bounded else trie_regex(words))
+            return
+        self._automaton = ahocorasick.Automaton()
+        for word in words:
+            self._automaton.add_word(word, len(word))
+        self._automaton.make_automaton()
+
+    def finditer(self, text: str) -> list[tuple[int, int]]:
+        if self._regex is not None:
+            if self._bounded:  # see bounded_trie_regex: one leading space, group 1
+                return [(m.start(1) - 1, m.end(1) - 1) for m in self._regex.finditer(" " + text)]
+            return [match.span() for match in self._regex.finditer(text)]
+        lengths: dict[int, list[int]] = {}
+        for end, length in self._automaton.iter(text):
+            start = end - length + 1
+            if start in lengths:
+                lengths[start].append(length)
+            else:
+                lengths[start] = [length]
+        spans: list[tuple[int, int]] = []
+        last_end = 0
+        for start in sorted(lengths):
+            if start < last_end:
+                continue
+            if not self._bounded:
+                end = start + max(lengths[start])
+            elif _boundary_before(text, start):
+                end = next(
+                    (
+                        start + length
+                        for length in sorted(lengths[start], reverse=True)
+                        if _boundary_after(text, start + length)
+                    ),
+                    -1,
+                )
+                if end < 0:
+                    continue
+            else:
+                continue
+            spans.append((start, end))
+            last_end = end
+        return spans
+
+
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _boundary_before(text: str, start: int) -> bool:
+    """ASCII_BOUNDARY_BEFORE at ``start``."""
+    if start == 0:
+        return True
+    before = text[start - 1]
+    return before not in _WORD_CHARS and not (
+        before == "-" and start >= 2 and text[start - 2] in _LETTERS
+    )
+
+
+def _boundary_after(text: str, end: int) -> bool:
+    """ASCII_BOUNDARY_AFTER at ``end``."""
+    if end >= len(text):
+        return True
+    after = text[end]
+    return after not in _WORD_CHARS and not (
+        after == "-" and end + 1 < len(text) and text[end + 1] in _LETTERS
+    )
 
 
 class TermMatcher(Generic[Payload]):
@@ -77,7 +183,7 @@ class TermMatcher(Generic[Payload]):
         *,
         acronyms_case_sensitive: bool = False,
     ) -> None:
-        self._by_key: dict[str, list[Payload]] = {}
+        by_key: dict[str, list[Payload]] = {}
         bounded_insensitive: list[str] = []
         bounded_sensitive: list[str] = []
         unbounded: list[str] = []
@@ -86,40 +192,67 @@ class TermMatcher(Generic[Payload]):
             key = surface if sensitive or not surface.isascii() else surface.casefold()
             if not sensitive and is_ascii_word(surface):
                 key = surface.casefold()
-            self._by_key.setdefault(key, []).append(payload)
+            by_key.setdefault(key, []).append(payload)
             if not is_ascii_word(surface):
                 unbounded.append(surface)
             elif sensitive:
                 bounded_sensitive.append(surface)
             else:
                 bounded_insensitive.append(surface.casefold())
-        # (regex, folded, needs_latin): word-bounded regexes can only match Latin letters.
-        self._regexes: list[tuple[re.Pattern[str], bool, bool]] = []
+        # Tuples, made once: hits hand them out as they are.
+        self._by_key: dict[str, tuple[Payload, ...]] = {
+            key: tuple(payloads) for key, payloads in by_key.items()
+        }
+        # (scanner, folded, needs_latin, fallback): word-bounded terms can only match Latin
+        # letters. The case-insensitive ones are found in the lower-cased text; a text whose
+        # case mapping the regex engine treats specially runs ``fallback`` on the original.
+        self._scans: list[tuple[LiteralScan, bool, bool, re.Pattern[str] | None]] = []
         if unbounded:
-            self._regexes.append((re.compile(trie_regex(set(unbounded))), False, False))
-        for words, flags, folded in (
-            (bounded_insensitive, re.IGNORECASE, True),
-            (bounded_sensitive, 0, False),
-        ):
-            if words:
-                regex = ASCII_BOUNDARY_BEFORE + trie_regex(set(words)) + ASCII_BOUNDARY_AFTER
-                self._regexes.append((re.compile(regex, flags), folded, True))
+            self._scans.append((LiteralScan(set(unbounded), bounded=False), False, False, None))
+        if bounded_insensitive:
+            words = set(bounded_insensitive)
+            fallback = ASCII_BOUNDARY_BEFORE + trie_regex(words) + ASCII_BOUNDARY_AFTER
+            self._scans.append(
+                (
+                    LiteralScan({word.lower() for word in words}, bounded=True),
+                    True,
+                    True,
+                    re.compile(fallback, re.IGNORECASE),
+                )
+            )
+        if bounded_sensitive:
+            scan = LiteralScan(set(bounded_sensitive), bounded=True)
+            self._scans.append((scan, False, True, None))
 
     def hits(self, text: str) -> Iterator[Hit[Payload]]:
         latin = has_latin_letters(text)
-        for regex, folded, needs_latin in self._regexes:
+        lowered: str | None = None
+        for scan, folded, needs_latin, fallback in self._scans:
             if needs_latin and not latin:
                 continue  # a Chinese-only message skips the English scans
-            for match in regex.finditer(text):
-                surface = match.group()
-                payloads = self._lookup(surface, folded)
+            haystack = text
+            if fallback is not None:
+                lowered = lowered if lowered is not None else lowered_for_gates(text)
+                if lowered is None:
+                    for match in fallback.finditer(text):
+                        payloads = self._lookup(match.group(), folded)
+                        if payloads:
+                            yield Hit(match.start(), match.end(), payloads)
+                    continue
+                haystack = lowered
+            for start, end in scan.finditer(haystack):
+                payloads = self._lookup(haystack[start:end], folded)
                 if payloads:
-                    yield Hit(match.start(), match.end(), tuple(payloads))
+                    yield Hit(start, end, payloads)
 
-    def _lookup(self, surface: str, folded: bool) -> list[Payload]:
+    def _lookup(self, surface: str, folded: bool) -> tuple[Payload, ...]:
         if folded:
-            return self._by_key.get(surface.casefold(), [])
-        return self._by_key.get(surface) or self._by_key.get(surface.casefold(), [])
+            return self._by_key.get(surface.casefold(), ())
+        return self._by_key.get(surface) or self._by_key.get(surface.casefold(), ())
+
+    def payload_groups(self) -> Iterable[tuple[Payload, ...]]:
+        """Every payload tuple that ``hits`` can hand out."""
+        return self._by_key.values()
 
 
 def non_overlapping(spans: Iterable[tuple[int, int, Payload]]) -> list[tuple[int, int, Payload]]:
@@ -159,14 +292,25 @@ class Vocabulary:
 
     def __init__(self, words: Iterable[tuple[str, Tagged]]) -> None:
         self._matcher: TermMatcher[Tagged] = TermMatcher(list(words), acronyms_case_sensitive=True)
+        # Each surface form's tags split by lexicon once, keyed by the identity of the tuple
+        # the matcher hands out for it (those tuples live as long as the matcher).
+        self._by_payloads: dict[int, list[tuple[str, tuple[Tagged, ...]]]] = {}
+        for payloads in self._matcher.payload_groups():
+            self._by_payloads[id(payloads)] = [
+                (lexicon, tuple(tag for tag in payloads if tag.lexicon == lexicon))
+                for lexicon in dict.fromkeys(tag.lexicon for tag in payloads)
+            ]
 
     def split(self, text: str) -> dict[str, list[Hit[Tagged]]]:
         by_lexicon: dict[str, list[Hit[Tagged]]] = {}
-        for hit in sorted(self._matcher.hits(text), key=lambda hit: hit.start):
-            for lexicon in dict.fromkeys(tag.lexicon for tag in hit.payloads):
-                tags = tuple(tag for tag in hit.payloads if tag.lexicon == lexicon)
+        for hit in sorted(self._matcher.hits(text), key=_start):
+            for lexicon, tags in self._by_payloads[id(hit.payloads)]:
                 by_lexicon.setdefault(lexicon, []).append(Hit(hit.start, hit.end, tags))
         return by_lexicon
+
+
+def _start(hit: Hit[Any]) -> int:
+    return hit.start
 
 
 def first_characters(pattern: str) -> str | None:

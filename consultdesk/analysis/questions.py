@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from .lexicon import QuestionTemplate
 from .model import SEVERITY_RANK, Language
@@ -26,9 +27,17 @@ class QuestionBook:
                 self._by_variant[(template.subject, template.language, template.variant)].append(
                     template.text
                 )
+        # The same words recur in message after message: their questions are looked up and
+        # rendered once per book (bounded; safe to share between threads).
+        self._rendered = lru_cache(maxsize=8192)(self._render)
 
     def for_finding(
         self, kind: str, term: str, language: Language, *, before_number: bool
+    ) -> tuple[str, ...]:
+        return self._rendered(kind, term, language, before_number)
+
+    def _render(
+        self, kind: str, term: str, language: Language, before_number: bool
     ) -> tuple[str, ...]:
         texts: list[str] | None = self._term_templates(kind, language, term)
         if not texts and before_number:

@@ -12,37 +12,39 @@ import calendar
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
+from typing import NamedTuple
 
 from .model import Timeline
 from .numbers import CHINESE_NUMERAL_CHARS, parse_number
+from .scanning import CaselessScan, lowered_for_gates, with_start_filter
 
 
-def _scan(regex: re.Pattern[str], text: str, required: tuple[str, ...]) -> Iterator[re.Match[str]]:
-    """Matches of ``regex``, scanned only when the text mentions one of its required words.
+class _Lowered(NamedTuple):
+    words: str  # text.lower(), for the required-word tests
+    exact: str | None  # scanning.lowered_for_gates(text), for case-insensitive scans
 
-    Most messages name no date at all, and a substring test is far cheaper than a scan
-    whose optional leading words must be tried at every position.
+
+def _scan(
+    regex: re.Pattern[str] | CaselessScan,
+    text: str,
+    lowered: _Lowered,
+    required: tuple[str, ...],
+    *also: tuple[str, ...],
+) -> Iterator[re.Match[str]]:
+    """Matches of ``regex``, scanned only when the text mentions one of its required words
+    (and one of each ``also`` group: every match holds one of each).
+
+    Most messages name no date at all, and a substring test is far cheaper than a scan.
     """
-    lowered = text.lower()
-    if any(word in lowered for word in required):
+    words = lowered.words
+    if not any(word in words for word in required):
+        return
+    if not all(any(word in words for word in group) for group in also):
+        return
+    if isinstance(regex, CaselessScan):
+        yield from regex.finditer(text, lowered.exact)
+    else:
         yield from regex.finditer(text)
-
-
-class _Gated:
-    """A regex scanned only when the text mentions one of its required words.
-
-    Most messages name no date at all; a substring test per regex is far cheaper than a
-    regex scan whose optional prefix must be tried at every position.
-    """
-
-    def __init__(self, regex: re.Pattern[str], *required: str) -> None:
-        self._regex = regex
-        self._required = tuple(word.lower() for word in required)
-
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        lowered = text.lower()
-        if any(word in lowered for word in self._required):
-            yield from self._regex.finditer(text)
 
 
 _ZH_NUMBER = rf"(?:\d+(?:\.\d+)?|[{CHINESE_NUMERAL_CHARS}]+|半|一个半|几)"
@@ -64,7 +66,7 @@ _DELIVERY_WORDS = (
 _ZH_DURATION_PREFIX = re.compile(
     r"(?:需要|工期|周期|时间|要在|希望在|争取|大概|大约|最好|必须)\s*$"
 )
-_ZH_DURATION = re.compile(
+_ZH_DURATION = with_start_filter(
     rf"(?P<n>{_ZH_NUMBER})\s*(?P<unit>个工作日|工作日|个星期|个礼拜|个月|月|天|日|周|星期|礼拜|年)"
     rf"(?P<post>内|之内|以内|左右|时间|的时间)?"
 )
@@ -73,7 +75,7 @@ _EN_DURATION_PREFIX = re.compile(
     r"(?:the\s+next\s+|less than\s+|about\s+|around\s+)?$",
     re.IGNORECASE,
 )
-_EN_DURATION = re.compile(
+_EN_DURATION = CaselessScan(
     rf"(?<![A-Za-z0-9])(?P<n>{_EN_NUMBER})[\s-]*"
     rf"(?P<unit>business days?|working days?|days?|weeks?|months?|years?)(?![a-z])",
     re.IGNORECASE,
@@ -85,7 +87,9 @@ _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 
 def extract_timeline(text: str, today: date) -> Timeline | None:
-    candidates = [candidate for finder in _FINDERS for candidate in finder(text, today)]
+    exact = lowered_for_gates(text)
+    lowered = _Lowered(exact if exact is not None else text.lower(), exact)
+    candidates = [candidate for finder in _FINDERS for candidate in finder(text, lowered, today)]
     if not candidates:
         return None
     candidates.sort(key=lambda candidate: candidate[0])
@@ -113,8 +117,8 @@ def _deadline(start: int, found: date, text: str) -> Candidate:
     return position, Timeline(days=None, deadline=found.isoformat(), text=text.strip())
 
 
-def _zh_durations(text: str, today: date) -> Iterator[Candidate]:
-    for match in _scan(_ZH_DURATION, text, ("天", "日", "周", "月", "年", "星期", "礼拜")):
+def _zh_durations(text: str, lowered: _Lowered, today: date) -> Iterator[Candidate]:
+    for match in _scan(_ZH_DURATION, text, lowered, ("天", "日", "周", "月", "年", "星期", "礼拜")):
         start = match.start()
         before = text[max(0, start - 1) : start]
         if before in {"每", "第", "前", "近", "过", "上", "了", "花", "耗", "用"} or _is_year(
@@ -156,8 +160,8 @@ def _zh_days(number: str, unit: str) -> int | None:
     return round(value * _ZH_UNIT_DAYS[unit])
 
 
-def _en_durations(text: str, today: date) -> Iterator[Candidate]:
-    for match in _scan(_EN_DURATION, text, ("day", "week", "month", "year")):
+def _en_durations(text: str, lowered: _Lowered, today: date) -> Iterator[Candidate]:
+    for match in _scan(_EN_DURATION, text, lowered, ("day", "week", "month", "year")):
         start = match.start()
         after = text[match.end() : match.end() + 30]
         prefix = _EN_DURATION_PREFIX.search(text, max(0, start - 30), start)
@@ -194,54 +198,82 @@ _EN_TIMELINE_LABEL_BEFORE = (
 )
 
 
-_ZH_YEAR_END = re.compile(
+_ZH_YEAR_END = with_start_filter(
     r"(?P<year>今年|明年|后年)?\s*(?:年底|年末|年终)(?:之前|以前|前)?|年内|(?P<this>今年)(?=[^，。,.]{0,4}"
     rf"(?:{_DELIVERY_WORDS}))"
 )
-_ZH_MONTH = re.compile(
+_ZH_MONTH = with_start_filter(
     r"(?P<year>今年|明年|\d{4}\s*年)?\s*(?P<month>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
     r"(?:份)?(?:(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])?"
     r"(?P<part>底|末|中旬|中|初|上旬|下旬)?(?P<before>之前|以前|前)?"
 )
-_ZH_MONTH_END = re.compile(
+_ZH_MONTH_END = with_start_filter(
     r"(?:下个?月|本月|这个月|月)(?:底|末)(?:之前|以前|前)?"
     rf"|下个?月(?=[^，。,.]{{0,4}}(?:{_DELIVERY_WORDS}|用))"
 )
-_ZH_QUARTER = re.compile(
+_ZH_QUARTER = CaselessScan(
     r"(?P<year>今年|明年)?(?P<which>本季度|这个季度|下个?季度|(?:第)?(?P<n>[一二三四1-4])季度"
-    r"|Q(?P<q>[1-4]))\s*(?P<part>末|底|结束)?(?P<before>之前|以前|前)?",
+    r"|q(?P<q>[1-4]))\s*(?P<part>末|底|结束)?(?P<before>之前|以前|前)?",
     re.IGNORECASE,
 )
-_ZH_HALF = re.compile(r"(?P<year>今年|明年)?(?P<half>上半年|下半年)")
+_ZH_HALF = with_start_filter(r"(?P<year>今年|明年)?(?P<half>上半年|下半年)")
 _ZH_FESTIVAL = {"国庆": (9, 30), "双十一": (11, 10), "双11": (11, 10), "618": (6, 17),
                 "暑假": (6, 30), "开学": (8, 31), "元旦": (12, 31), "圣诞": (12, 24)}  # fmt: skip
-_ZH_FESTIVAL_RE = re.compile(
+_ZH_FESTIVAL_RE = with_start_filter(
     r"(?P<name>国庆|双十一|双11|618|暑假|开学|元旦|圣诞)(?:节)?(?:之前|以前|前)"
 )
 
 
-def _zh_deadlines(text: str, today: date) -> Iterator[Candidate]:
-    for match in _scan(_ZH_YEAR_END, text, ("年底", "年末", "年终", "年内", "今年")):
+# Festivals of the lunar calendar: (lunar month, day). "年前" / "过年前" mean before the
+# Spring Festival. "春节前后" (around it) and "春节后" are not deadlines; nor is "三年前" (ago).
+_LUNAR_FESTIVALS = {"春节": (1, 1), "过年": (1, 1), "农历新年": (1, 1), "年": (1, 1),
+                    "元宵": (1, 15), "端午": (5, 5), "中秋": (8, 15)}  # fmt: skip
+_ZH_LUNAR_FESTIVAL = re.compile(
+    r"(?:(?P<name>春节|过年|农历新年|元宵|端午|中秋)(?:节)?|"
+    rf"(?<![\d{CHINESE_NUMERAL_CHARS}几多半今去明前后每近往当同跨新上历整数这那])(?P<year>年))"
+    r"(?:之前|以前|前)(?!后)"
+)
+
+
+def _lunar_festival(month: int, day: int, today: date) -> date:
+    """The next date (on or after ``today``) of the lunar calendar's ``month``/``day``."""
+    from lunar_python import Lunar  # imported when a text names one (~30 ms, once)
+
+    for lunar_year in (today.year - 1, today.year, today.year + 1):
+        solar = Lunar.fromYmd(lunar_year, month, day).getSolar()
+        found = date(solar.getYear(), solar.getMonth(), solar.getDay())
+        if found >= today:
+            return found
+    raise ValueError(f"no lunar {month}/{day} after {today}")  # cannot happen
+
+
+def _zh_deadlines(text: str, lowered: _Lowered, today: date) -> Iterator[Candidate]:
+    for match in _scan(_ZH_YEAR_END, text, lowered, ("年底", "年末", "年终", "年内", "今年")):
         offset = {"明年": 1, "后年": 2}.get(match["year"] or "", 0)
         yield _deadline(match.start(), date(today.year + offset, 12, 31), match.group())
-    for match in _scan(_ZH_MONTH, text, ("月",)):
+    for match in _scan(_ZH_MONTH, text, lowered, ("月",)):
         found = _zh_month_deadline(match, text, today)
         if found:
             yield _deadline(match.start(), found, match.group())
-    for match in _scan(_ZH_MONTH_END, text, ("月",)):
+    for match in _scan(_ZH_MONTH_END, text, lowered, ("月",)):
         if text[max(0, match.start() - 1) : match.start()] == "每":
             continue  # "每月底" recurs; it is not a deadline
         months_ahead = 1 if match.group().startswith("下") else 0
         yield _deadline(
             match.start(), _month_end(today.year, today.month + months_ahead), match.group()
         )
-    for match in _scan(_ZH_QUARTER, text, ("季度", "q")):
+    for match in _scan(_ZH_QUARTER, text, lowered, ("季度", "q")):
         yield _deadline(match.start(), _quarter_deadline(match, today), match.group())
-    for match in _scan(_ZH_HALF, text, ("半年",)):
+    for match in _scan(_ZH_HALF, text, lowered, ("半年",)):
         year = today.year + (1 if match["year"] == "明年" else 0)
         month = 6 if match["half"] == "上半年" else 12
         yield _deadline(match.start(), _month_end(year, month), match.group())
-    for match in _scan(_ZH_FESTIVAL_RE, text, ("前",)):
+    for match in _scan(_ZH_LUNAR_FESTIVAL, text, lowered, ("年前", "年之前", "年以前", "春节",
+                                                          "元宵", "端午", "中秋")):  # fmt: skip
+        month, day = _LUNAR_FESTIVALS[match["name"] or match["year"]]
+        festival = _lunar_festival(month, day, today)
+        yield _deadline(match.start(), date.fromordinal(festival.toordinal() - 1), match.group())
+    for match in _scan(_ZH_FESTIVAL_RE, text, lowered, ("前",)):
         month, day = _ZH_FESTIVAL[match["name"]]
         found = date(today.year, month, day)
         found = found if found >= today else date(today.year + 1, month, day)
@@ -295,55 +327,62 @@ def _quarter_deadline(match: re.Match[str], today: date) -> date:
     return _month_end(today.year, (current + ahead) * 3 - back)
 
 
-_EN_YEAR_END = re.compile(
+_EN_YEAR_END = CaselessScan(
     r"(?:by|before|until|till|at)?\s*(?:the\s+)?(?:end\s+of\s+(?:the\s+|this\s+)?year|year[-\s]end|end\s+of\s+next\s+year)",
     re.IGNORECASE,
 )
-_EN_QUARTER = re.compile(
-    r"(?:by|before|in|until|for|during)?\s*(?:the\s+)?(?:end\s+of\s+)?(?:(?P<which>this|the|next)?\s*(?<![A-Za-z])quarter(?![a-z])|(?<![A-Za-z0-9])Q(?P<q>[1-4])(?![0-9])(?:\s+(?P<year>20\d\d))?)",
+_EN_QUARTER = CaselessScan(
+    r"(?:by|before|in|until|for|during)?\s*(?:the\s+)?(?:end\s+of\s+)?(?:(?P<which>this|the|next)?\s*(?<![A-Za-z])quarter(?![a-z])|(?<![A-Za-z0-9])q(?P<q>[1-4])(?![0-9])(?:\s+(?P<year>20\d\d))?)",
     re.IGNORECASE,
+    # Before "quarter" / "q3": at most "during" "the" "end of" "next" (18 letters).
+    anchors=("quarter", "q1", "q2", "q3", "q4"),
+    before=18,
 )
-_EN_MONTH_END = re.compile(
+_EN_MONTH_END = CaselessScan(
     r"(?:by|before|until)?\s*(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<next>next\s+)?month"
     r"|(?:by|before|until)\s+(?:the\s+)?month[-\s]end|(?:by|before|until|in)\s+next\s+month",
     re.IGNORECASE,
 )
-_EN_MONTH = re.compile(
+_EN_MONTH = CaselessScan(
     r"(?P<prep>by|before|until|till|in|end of|mid|early|late|for)\s+"
     r"(?:the\s+end\s+of\s+|mid-|end of )?"
     rf"(?P<month>{_MONTH_NAMES})\.?(?:\s+(?P<day>\d{{1,2}})(?!\d)(?:st|nd|rd|th)?)?(?:,?\s+(?P<year>20\d\d))?(?![a-z])"
     rf"|(?P<month2>{_MONTH_NAMES})\.?\s+(?P<day2>\d{{1,2}})(?!\d)(?:st|nd|rd|th)?(?:,?\s+(?P<year2>20\d\d))?"
     rf"|(?P<day3>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month3>{_MONTH_NAMES})(?:\s+(?P<year3>20\d\d))?(?![a-z])",
     re.IGNORECASE,
+    # Before the month's name: at most "before" + "the end of" (14 letters), or "21st of".
+    anchors=tuple(_MONTHS),
+    before=14,
 )
-_ISO_DATE = re.compile(r"(?<!\d)(?P<y>20\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
-_EN_CHRISTMAS = re.compile(r"(?:before|by)\s+(?:christmas|xmas)", re.IGNORECASE)
+_ISO_DATE = with_start_filter(r"(?<!\d)(?P<y>20\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
+_EN_CHRISTMAS = CaselessScan(r"(?:before|by)\s+(?:christmas|xmas)", re.IGNORECASE)
 
 
-def _en_deadlines(text: str, today: date) -> Iterator[Candidate]:
-    for match in _scan(_EN_YEAR_END, text, ("end",)):
+def _en_deadlines(text: str, lowered: _Lowered, today: date) -> Iterator[Candidate]:
+    for match in _scan(_EN_YEAR_END, text, lowered, ("end",), ("year",)):
         offset = 1 if "next" in match.group().lower() else 0
         yield _deadline(match.start(), date(today.year + offset, 12, 31), match.group())
-    for match in _scan(_EN_QUARTER, text, ("quarter", "q1", "q2", "q3", "q4")):
+    for match in _scan(_EN_QUARTER, text, lowered, ("quarter", "q1", "q2", "q3", "q4")):
         yield _deadline(match.start(), _en_quarter_deadline(match, today), match.group())
-    for match in _scan(_EN_MONTH_END, text, ("month",)):
+    for match in _scan(_EN_MONTH_END, text, lowered, ("month",), ("end", "next")):
         ahead = 1 if "next" in match.group().lower() else 0
         yield _deadline(match.start(), _month_end(today.year, today.month + ahead), match.group())
     for match in _scan(
         _EN_MONTH,
         text,
+        lowered,
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
     ):
         found = _en_month_deadline(match, today)
         if found:
             yield _deadline(match.start(), found, match.group())
-    for match in _scan(_ISO_DATE, text, ("20",)):
+    for match in _scan(_ISO_DATE, text, lowered, ("20",)):
         try:
             found = date(int(match["y"]), int(match["m"]), int(match["d"]))
         except ValueError:
             continue
         yield _deadline(match.start(), found, match.group())
-    for match in _scan(_EN_CHRISTMAS, text, ("mas",)):
+    for match in _scan(_EN_CHRISTMAS, text, lowered, ("mas",)):
         found = date(today.year, 12, 24)
         yield _deadline(
             match.start(), found if found >= today else date(today.year + 1, 12, 24), match.group()
@@ -391,7 +430,7 @@ _WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
     "sunday": 6, "一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6,
 }  # fmt: skip
-_WEEKDAY = re.compile(
+_WEEKDAY = CaselessScan(
     r"(?:(?P<en_next>next\s+)?(?:by|before|until)\s+(?P<en_next2>next\s+)?"
     r"(?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"|(?:by|before|until)\s+(?:the\s+)?(?:end\s+of\s+)?(?P<en_week>next\s+week)"
@@ -400,9 +439,11 @@ _WEEKDAY = re.compile(
 )
 
 
-def _weekday_deadlines(text: str, today: date) -> Iterator[Candidate]:
+def _weekday_deadlines(text: str, lowered: _Lowered, today: date) -> Iterator[Candidate]:
     """ "by next Friday", "下周五前": that day of next week; "下周" / "next week": its Friday."""
-    for match in _scan(_WEEKDAY, text, ("day", "week", "下")):
+    for match in _scan(
+        _WEEKDAY, text, lowered, ("day", "week", "下"), ("by", "before", "until", "下")
+    ):
         name = (match["en"] or match["zh"] or "").lower()
         next_week = any(match[group] for group in ("en_next", "en_next2", "zh_next", "en_week"))
         weekday = _WEEKDAYS.get(name, 4)
@@ -415,7 +456,7 @@ def _weekday_deadlines(text: str, today: date) -> Iterator[Candidate]:
         yield _deadline(match.start(), found, match.group())
 
 
-_FINDERS: tuple[Callable[[str, date], Iterator[Candidate]], ...] = (
+_FINDERS: tuple[Callable[[str, _Lowered, date], Iterator[Candidate]], ...] = (
     _zh_durations,
     _en_durations,
     _zh_deadlines,

@@ -121,3 +121,37 @@ def test_it_guesses_the_industry_from_its_words() -> None:
 )
 def test_it_reads_spoken_chinese_ranges_with_tens_and_hundreds(text: str, expected: tuple) -> None:
     assert budget_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("today", "text", "expected"),
+    [
+        # Spring Festival 2027 is 6 February, so "before it" is the 5th.
+        (date(2026, 11, 25), "春节前上线", "2027-02-05"),
+        (date(2026, 11, 25), "希望过年前能用上", "2027-02-05"),
+        (date(2026, 11, 25), "年前完成", "2027-02-05"),
+        # Spring Festival 2026 (17 February) is still ahead on 10 January.
+        (date(2026, 1, 10), "春节之前交付", "2026-02-16"),
+        # Mid-Autumn 2026 is 25 September.
+        (date(2026, 5, 15), "中秋前上线", "2026-09-24"),
+        (date(2026, 5, 15), "中秋节前上线", "2026-09-24"),
+        # Dragon Boat 2026 is 19 June; the Lantern Festival 2027 is 20 February.
+        (date(2026, 5, 15), "端午节前做完", "2026-06-18"),
+        (date(2026, 5, 15), "元宵节前", "2027-02-19"),
+        # Past this year's Mid-Autumn: next year's (15 September 2027).
+        (date(2026, 10, 1), "中秋前", "2027-09-14"),
+    ],
+)
+def test_it_reads_lunar_festivals_as_the_day_before_the_next_one(
+    today: date, text: str, expected: str
+) -> None:
+    timeline = analyze(text, today=today).fields.timeline
+
+    assert timeline is not None and timeline.deadline == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["春节后再说", "春节前后上线都行", "三年前做的系统", "十几年前用.NET写的", "今年前三月"]
+)
+def test_it_does_not_read_after_around_or_ago_as_a_lunar_deadline(text: str) -> None:
+    assert analyze(text, today=date(2026, 11, 25)).fields.timeline is None
