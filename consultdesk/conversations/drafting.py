@@ -97,9 +97,9 @@ def draft_sections(consultation: Consultation) -> dict[str, str]:
 
 def _draft_sections(consultation: Consultation) -> dict[str, str]:
     entries = list(
-        MeetingEntry.objects.filter(meeting__consultation=consultation).order_by(
-            "meeting__starts_at", "created_at", "id"
-        )
+        MeetingEntry.objects.live()
+        .filter(meeting__consultation=consultation)
+        .order_by("meeting__starts_at", "created_at", "id")
     )
     confirmed = [
         as_statement(entry.understood)

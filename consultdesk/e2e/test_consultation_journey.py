@@ -121,10 +121,22 @@ def _journey(page: Any, base: str) -> None:
     page.keyboard.press("1")  # ask the first checklist question and note the answer
     page.keyboard.type("家长端日活大约两万")
     page.keyboard.press("Enter")
-    page.wait_for_function(
+    nothing_pending = (
         "() => Object.keys(JSON.parse(localStorage.getItem('consultdesk:meeting:' + "
         "document.querySelector('[data-meeting]').dataset.meetingId) || '{}')).length === 0"
     )
+    page.wait_for_function(nothing_pending)
+    # The connection drops: the note waits on the device and goes when it is back.
+    page.context.set_offline(True)
+    page.keyboard.press("l")
+    page.keyboard.type("断网时记下的一句话")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#connection:not([hidden])")
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function(nothing_pending)
+    page.reload()
+    assert page.locator("#entries .entry").count() == 4
     page.click("#end-meeting button")
     page.wait_for_url(f"**/consultations/{pk}/summary/")
     consultation.refresh_from_db()
@@ -134,7 +146,9 @@ def _journey(page: Any, base: str) -> None:
         ("listen", ""),
         ("confirm", "yes"),
         ("ask", ""),
+        ("listen", ""),
     ]
+    assert entries[3].text == "断网时记下的一句话"
     assert entries[2].response == "家长端日活大约两万"
     answered = entries[2].question
     assert answered is not None and answered.status == QuestionStatus.ANSWERED
