@@ -319,6 +319,9 @@
   window.addEventListener("offline", () => { document.getElementById("connection").hidden = false; });
   if (!navigator.onLine) document.getElementById("connection").hidden = false;
   setInterval(() => { if (Object.keys(pending()).length) resendAll(); }, 5000);
+  // Keys pressed before this point went nowhere (the script is deferred): say when
+  // they work, so that a test (or a very quick hand) waits for it.
+  root.dataset.ready = "1";
   // The page itself opens without a connection too (a copy kept by a service worker).
   if ("serviceWorker" in navigator && root.dataset.workerUrl) {
     navigator.serviceWorker.register(root.dataset.workerUrl).catch(() => {});
