@@ -86,6 +86,7 @@ class EventKind(models.TextChoices):
     MERGED = "merged", _("Merged")
     SPLIT = "split", _("Split")
     MEETING_ENDED = "meeting_ended", _("Meeting ended")
+    MEETING_NOTES_EDITED = "meeting_notes_edited", _("Meeting notes edited after the meeting")
     SUMMARY_SENT = "summary_sent", _("Summary sent")
     SUMMARY_VIEWED = "summary_viewed", _("Summary viewed by the client")
     SUMMARY_CONFIRMED = "summary_confirmed", _("Summary confirmed by the client")

@@ -414,9 +414,9 @@ def _draft_sections(consultation: Consultation) -> dict[str, str]:
     language = _language(consultation)
     texts = TEXTS[language]
     entries = list(
-        MeetingEntry.objects.filter(meeting__consultation=consultation).order_by(
-            "meeting__starts_at", "created_at", "id"
-        )
+        MeetingEntry.objects.live()
+        .filter(meeting__consultation=consultation)
+        .order_by("meeting__starts_at", "created_at", "id")
     )
     confirmed = [
         as_statement(entry.understood)

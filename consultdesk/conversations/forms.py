@@ -38,6 +38,7 @@ class EntryForm(forms.Form):
     reply = forms.ChoiceField(choices=ConfirmReply.choices, required=False)
     response = forms.CharField(max_length=4000, required=False)
     question = forms.IntegerField(required=False, min_value=1)
+    revision = forms.IntegerField(required=False, min_value=1, max_value=2_000_000_000)
 
 
 class SummaryForm(forms.Form):

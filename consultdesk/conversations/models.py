@@ -134,6 +134,13 @@ class ConfirmReply(models.TextChoices):
     CORRECTION = "correction", _("Correction")
 
 
+class MeetingEntryQuerySet(models.QuerySet["MeetingEntry"]):
+    def live(self) -> MeetingEntryQuerySet:
+        """The notes that count: deleted ones stay as rows (a late autosave of a deleted
+        note must not bring it back) but are shown and summarised nowhere."""
+        return self.filter(deleted_at__isnull=True)
+
+
 class MeetingEntry(models.Model):
     """One note: what the client said, our restatement and their reply, or a question."""
 
@@ -153,8 +160,18 @@ class MeetingEntry(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The browser counts every change of a note (1, 2, …) and sends the count with it;
+    # a save carrying a lower count than the stored one is an older request arriving
+    # late (after a reload, from another tab, after a dropped connection) and changes
+    # nothing, so an older text never overwrites a newer one.
+    revision = models.PositiveIntegerField(default=0)
+    # Set when the note was changed after the meeting ended (or deleted).
+    edited_at = models.DateTimeField(_("edited after the meeting"), null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -228,6 +245,7 @@ class SummaryVersion(models.Model):
 
 class ActivityKind(models.TextChoices):
     MEETING_ENDED = "meeting_ended", _("Meeting ended")
+    MEETING_NOTES_EDITED = "meeting_notes_edited", _("Meeting notes edited after the meeting")
     SUMMARY_SENT = "summary_sent", _("Summary sent")
     SUMMARY_VIEWED = "summary_viewed", _("Summary viewed by the client")
     SUMMARY_CONFIRMED = "summary_confirmed", _("Summary confirmed by the client")

@@ -351,6 +351,21 @@ def meeting_create(
     return meeting
 
 
+@dataclass(frozen=True)
+class EntrySaved:
+    """What the server holds for a note after a save: `applied` is False when the save
+    was older than the stored revision (or hit a deleted note) and changed nothing."""
+
+    entry: MeetingEntry
+    applied: bool
+
+
+def _lock_meeting(meeting: Meeting) -> Meeting:
+    """Saves of one meeting's notes run one at a time (the row lock on PostgreSQL, the
+    IMMEDIATE transaction on SQLite), so the revision check below cannot race."""
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
 @transaction.atomic
 def meeting_entry_save(
     *,
@@ -362,9 +377,17 @@ def meeting_entry_save(
     reply: str = "",
     response: str = "",
     question: Question | None = None,
-) -> MeetingEntry:
-    """Create or update the entry the browser named `key` (retries never duplicate);
-    an answered checklist question is ticked off."""
+    revision: int | None = None,
+) -> EntrySaved:
+    """Create or update the note the browser named `key`.
+
+    Repeats never duplicate (one row per key). `revision` is the browser's change
+    counter of the note: a save older than the stored revision changes nothing, so
+    requests arriving out of order (a reload, a second tab, a dropped connection) never
+    put an older text over a newer one. Without a revision (a form posted without
+    JavaScript) the save is the newest. After the meeting has ended the change is marked
+    and recorded (one audit row per editing session); an answered checklist question is
+    ticked off either way."""
     if question is not None and question.consultation_id != meeting.consultation_id:
         raise ValidationError({"question": _("This question belongs to another consultation.")})
     if kind != EntryKind.CONFIRM:
@@ -373,35 +396,126 @@ def meeting_entry_save(
         response = ""
     if kind != EntryKind.ASK:
         question = None
-    entry = MeetingEntry(
-        meeting=meeting,
-        key=key,
-        kind=kind,
-        text=text.strip(),
-        reply=reply,
-        response=response.strip(),
-        question=question,
-        created_by=actor,
+    locked = _lock_meeting(meeting)
+    stored = MeetingEntry.objects.filter(meeting=meeting, key=key).first()
+    entry = stored or MeetingEntry(meeting=meeting, key=key, created_by=actor)
+    before = (entry.kind, entry.text, entry.reply, entry.response, entry.question_id)
+    entry.kind, entry.text, entry.reply = kind, text.strip(), reply
+    entry.response, entry.question = response.strip(), question
+    same = stored is not None and before == (
+        entry.kind,
+        entry.text,
+        entry.reply,
+        entry.response,
+        entry.question_id,
     )
     entry.full_clean(validate_constraints=False)
-    # One INSERT … ON CONFLICT (meeting, key) DO UPDATE: two requests carrying the same
-    # key at once (a retry racing the original) end as one row on every database.
-    MeetingEntry.objects.bulk_create(
-        [entry],
-        update_conflicts=True,
-        unique_fields=["meeting", "key"],
-        update_fields=["kind", "text", "reply", "response", "question", "updated_at"],
-    )
-    entry = MeetingEntry.objects.get(meeting=meeting, key=key)
+    if stored is not None and stored.deleted_at is not None:
+        return EntrySaved(entry=_reloaded(stored), applied=False)
+    if stored is not None and revision is not None:
+        if revision < stored.revision or (revision == stored.revision and not same):
+            return EntrySaved(entry=_reloaded(stored), applied=False)
+        if same:  # a repeat of what is stored (the answer was lost): nothing to write
+            stored.revision = max(stored.revision, revision)
+            MeetingEntry.objects.filter(pk=stored.pk).update(revision=stored.revision)
+            return EntrySaved(entry=_reloaded(stored), applied=True)
+    previous_response = before[3] or ""
+    entry.revision = revision if revision is not None else entry.revision + 1
+    now = timezone.now()
+    if locked.ended_at is not None and not same:
+        entry.edited_at = now
+    entry.save()
+    if locked.ended_at is not None and not same:
+        _notes_edited(meeting=meeting, actor=actor, now=now, key=key)
     if question is not None:
-        answered = bool(entry.response)
-        if answered or question.status == QuestionStatus.OPEN:
+        _tick_question(question, entry.response, previous_response, actor)
+    return EntrySaved(entry=entry, applied=True)
+
+
+def _reloaded(entry: MeetingEntry) -> MeetingEntry:
+    return MeetingEntry.objects.select_related("question").get(pk=entry.pk)
+
+
+def _tick_question(question: Question, answer: str, previous: str, actor: User | None) -> None:
+    """The checklist question follows its note: asked, answered (also when the answer
+    is typed after the meeting), and asked again when the answer is taken back."""
+    if answer:
+        if question.status != QuestionStatus.ANSWERED or question.answer != answer:
             question_update(
-                question=question,
-                status=QuestionStatus.ANSWERED if answered else QuestionStatus.ASKED,
-                answer=entry.response if answered else question.answer,
-                actor=actor,
+                question=question, status=QuestionStatus.ANSWERED, answer=answer, actor=actor
             )
+    elif question.status == QuestionStatus.OPEN or (
+        previous and question.status == QuestionStatus.ANSWERED and question.answer == previous
+    ):
+        question_update(question=question, status=QuestionStatus.ASKED, answer="", actor=actor)
+
+
+# Changes to an ended meeting's notes within this long of the previous one are one
+# editing session: one audit row (and timeline event), not one per keystroke.
+EDIT_SESSION_GAP = timedelta(minutes=30)
+
+
+def _notes_edited(
+    *, meeting: Meeting, actor: User | None, now: datetime, key: str, deleted: str = ""
+) -> Activity:
+    last = (
+        Activity.objects.filter(
+            consultation_id=meeting.consultation_id,
+            kind=ActivityKind.MEETING_NOTES_EDITED,
+            data__meeting=meeting.pk,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    actor_id = actor.pk if actor is not None else None
+    if (
+        last is not None
+        and last.actor_id == actor_id
+        and now - datetime.fromisoformat(last.data["last_at"]) < EDIT_SESSION_GAP
+    ):
+        data = last.data
+        data["last_at"] = now.isoformat()
+        if key not in data["entries"]:
+            data["entries"].append(key)
+        if deleted:
+            data["deleted"].append(deleted)
+        Activity.objects.filter(pk=last.pk).update(data=data)
+        return last
+    return _activity(
+        consultation=meeting.consultation,
+        kind=ActivityKind.MEETING_NOTES_EDITED,
+        actor=actor,
+        data={
+            "meeting": meeting.pk,
+            "last_at": now.isoformat(),
+            "entries": [key],
+            "deleted": [deleted] if deleted else [],
+        },
+    )
+
+
+@transaction.atomic
+def meeting_entry_delete(*, meeting: Meeting, key: str, actor: User | None) -> MeetingEntry:
+    """Delete a note (the page asks first). The row stays as a tombstone so a late
+    autosave cannot bring it back; after the meeting the deleted text goes into the
+    editing session's audit row. Its checklist question keeps its status. A key the
+    server has not seen yet (the note was still on its way) becomes a tombstone too."""
+    locked = _lock_meeting(meeting)
+    now = timezone.now()
+    entry, created = MeetingEntry.objects.get_or_create(
+        meeting=meeting,
+        key=key,
+        defaults={"kind": EntryKind.LISTEN, "text": "", "deleted_at": now, "created_by": actor},
+    )
+    if created or entry.deleted_at is not None:
+        return entry
+    entry.deleted_at = now
+    fields = ["deleted_at", "updated_at"]
+    if locked.ended_at is not None:
+        entry.edited_at = now
+        fields.append("edited_at")
+        _notes_edited(meeting=meeting, actor=actor, now=now, key=key, deleted=entry.text)
+    entry.save(update_fields=fields)
     return entry
 
 
@@ -420,7 +534,7 @@ def meeting_end(
         consultation=consultation,
         kind=ActivityKind.MEETING_ENDED,
         actor=actor,
-        data={"meeting": meeting.pk, "entries": meeting.entries.count()},
+        data={"meeting": meeting.pk, "entries": meeting.entries.live().count()},
     )
     effect = _advance(
         consultation=consultation, sources=(Stage.PREPARED,), to=Stage.MET, actor=actor

@@ -19,6 +19,16 @@ urlpatterns = [
     path(f"{CASE}meetings/", views.meeting_new, name="meeting_new"),
     path(f"{CASE}meetings/<int:meeting_pk>/", views.meeting_detail, name="meeting_detail"),
     path(f"{CASE}meetings/<int:meeting_pk>/entries/", views.meeting_entry, name="meeting_entry"),
+    path(
+        f"{CASE}meetings/<int:meeting_pk>/entries/<str:key>/delete/",
+        views.meeting_entry_delete,
+        name="meeting_entry_delete",
+    ),
+    path(
+        f"{CASE}meetings/<int:meeting_pk>/offline.js",
+        views.meeting_offline_worker,
+        name="meeting_offline_worker",
+    ),
     path(f"{CASE}meetings/<int:meeting_pk>/end/", views.meeting_end, name="meeting_end"),
     path(f"{CASE}summary/", views.summary_editor, name="summary_editor"),
     path(f"{CASE}summary/draft/", views.summary_draft, name="summary_draft"),

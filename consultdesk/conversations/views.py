@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -34,6 +35,7 @@ from consultdesk.conversations.models import (
     ActivityKind,
     EntryKind,
     Meeting,
+    MeetingEntry,
     Question,
     QuestionStatus,
     Summary,
@@ -186,9 +188,10 @@ def _meeting(request: HttpRequest, pk: int, meeting_pk: int) -> Meeting:
 
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
-    """Meeting mode: the checklist beside the notes, driven by the keyboard."""
+    """Meeting mode: the checklist beside the notes, driven by the keyboard; after the
+    meeting the same page corrects the notes."""
     meeting = _meeting(request, pk, meeting_pk)
-    entries = meeting.entries.select_related("question")
+    entries = meeting.entries.live().select_related("question")
     questions = Question.objects.filter(consultation=meeting.consultation).listed()
     context = {
         "consultation": meeting.consultation,
@@ -198,6 +201,18 @@ def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
         "labels": _meeting_labels(),
     }
     return render(request, "conversations/meeting.html", context)
+
+
+@require_GET
+def meeting_offline_worker(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    """The service worker that keeps this meeting page openable without a connection.
+    Served under the meeting's URL so that its scope is this page and nothing else."""
+    _meeting(request, pk, meeting_pk)
+    response = render(
+        request, "conversations/meeting_worker.js", content_type="text/javascript; charset=utf-8"
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def _meeting_labels() -> dict[str, str]:
@@ -219,12 +234,18 @@ def _meeting_labels() -> dict[str, str]:
         "offline": _("not sent yet — kept on this device"),
         "error": _("not saved"),
         "unsent": _("Some notes are not saved yet. Wait a moment and end the meeting again."),
+        "delete_confirm": _("Delete this note? This cannot be undone."),
+        "not_deleted": _("The note was not deleted: there is no connection. Try again."),
+        "edited": _("edited"),
+        "edit": _("edit (e)"),
+        "delete": _("delete (x)"),
     }
 
 
 @require_POST
 def meeting_entry(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
-    """Autosave one entry; the browser repeats the same key until it sees this answer."""
+    """Autosave one entry; the browser repeats the same key until it sees this answer,
+    which says which revision of the note the server now holds."""
     meeting = _meeting(request, pk, meeting_pk)
     form = EntryForm(request.POST)
     wants_json = request.headers.get("X-Autosave") == "1"
@@ -240,7 +261,7 @@ def meeting_entry(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespons
             Question, pk=data["question"], consultation=meeting.consultation
         )
     try:
-        entry = services.meeting_entry_save(
+        saved = services.meeting_entry_save(
             meeting=meeting,
             key=data["key"],
             kind=EntryKind(data["kind"]),
@@ -248,6 +269,7 @@ def meeting_entry(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespons
             reply=data["reply"],
             response=data["response"],
             question=question,
+            revision=data["revision"],
             actor=_user(request),
         )
     except ValidationError as error:
@@ -256,15 +278,43 @@ def meeting_entry(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespons
         messages.error(request, "; ".join(error.messages))
         return redirect("meeting_detail", pk=pk, meeting_pk=meeting_pk)
     if wants_json:
-        return JsonResponse(
-            {
-                "saved": True,
-                "key": entry.key,
-                "id": entry.pk,
-                "question": entry.question_id,
-                "question_status": entry.question.status if entry.question else None,
-            }
+        return JsonResponse(_entry_answer(saved.entry, applied=saved.applied))
+    return redirect("meeting_detail", pk=pk, meeting_pk=meeting_pk)
+
+
+def _entry_answer(entry: MeetingEntry, *, applied: bool) -> dict[str, Any]:
+    """What the browser needs to forget its copy of a note (or to keep it)."""
+    return {
+        "saved": True,
+        "applied": applied,
+        "key": entry.key,
+        "id": entry.pk,
+        "revision": entry.revision,
+        "deleted": entry.deleted_at is not None,
+        "question": entry.question_id,
+        "question_status": entry.question.status if entry.question else None,
+    }
+
+
+ENTRY_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def meeting_entry_delete(request: HttpRequest, pk: int, meeting_pk: int, key: str) -> HttpResponse:
+    """Delete a note: the page asks first (a dialog, or this page without JavaScript)."""
+    meeting = _meeting(request, pk, meeting_pk)
+    if not ENTRY_KEY.fullmatch(key):
+        raise Http404("No such note.")
+    if request.method != "POST":
+        entry = get_object_or_404(MeetingEntry.objects.live(), meeting=meeting, key=key)
+        return render(
+            request,
+            "conversations/meeting_entry_delete.html",
+            {"consultation": meeting.consultation, "meeting": meeting, "entry": entry},
         )
+    services.meeting_entry_delete(meeting=meeting, key=key, actor=_user(request))
+    if request.headers.get("X-Autosave") == "1":
+        return JsonResponse({"deleted": True, "key": key})
+    messages.success(request, _("The note was deleted."))
     return redirect("meeting_detail", pk=pk, meeting_pk=meeting_pk)
 
 

@@ -38,8 +38,16 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+def context_options() -> dict[str, Any]:
+    """Extra options of the browser context (a test module or test may override this)."""
+    return {}
+
+
+@pytest.fixture
+def page(browser: Any, context_options: dict[str, Any]) -> Iterator[Any]:
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 1280, "height": 900}, **context_options
+    )
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()

@@ -73,7 +73,8 @@ def meeting(prepared_case: Consultation, alice: User) -> Meeting:
 
 
 def note(meeting: Meeting, kind: EntryKind, text: str, key: str, **extra: Any) -> MeetingEntry:
-    return meeting_entry_save(meeting=meeting, key=key, kind=kind, text=text, actor=None, **extra)
+    saved = meeting_entry_save(meeting=meeting, key=key, kind=kind, text=text, actor=None, **extra)
+    return saved.entry
 
 
 @pytest.fixture
