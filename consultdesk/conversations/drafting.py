@@ -416,7 +416,7 @@ def _draft_sections(consultation: Consultation) -> dict[str, str]:
     entries = list(
         MeetingEntry.objects.live()
         .filter(meeting__consultation=consultation)
-        .order_by("meeting__starts_at", "created_at", "id")
+        .order_by("meeting__starts_at", "opened_at", "id")
     )
     confirmed = [
         as_statement(entry.understood)

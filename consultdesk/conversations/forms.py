@@ -39,6 +39,8 @@ class EntryForm(forms.Form):
     response = forms.CharField(max_length=4000, required=False)
     question = forms.IntegerField(required=False, min_value=1)
     revision = forms.IntegerField(required=False, min_value=1, max_value=2_000_000_000)
+    # Milliseconds since the epoch when the browser started the note.
+    opened = forms.IntegerField(required=False, min_value=0, max_value=10**14)
 
 
 class SummaryForm(forms.Form):

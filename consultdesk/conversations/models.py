@@ -168,13 +168,16 @@ class MeetingEntry(models.Model):
     # Set when the note was changed after the meeting ended (or deleted).
     edited_at = models.DateTimeField(_("edited after the meeting"), null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # When the note was started in the browser: notes keep the order they were typed in,
+    # not the order their first saves reached the server (two saves race under load).
+    opened_at = models.DateTimeField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MeetingEntryQuerySet.as_manager()
 
     class Meta:
-        ordering = ["created_at", "id"]
+        ordering = ["opened_at", "id"]
         verbose_name = _("meeting entry")
         verbose_name_plural = _("meeting entries")
         constraints = [

@@ -378,6 +378,7 @@ def meeting_entry_save(
     response: str = "",
     question: Question | None = None,
     revision: int | None = None,
+    opened_at: datetime | None = None,
 ) -> EntrySaved:
     """Create or update the note the browser named `key`.
 
@@ -387,7 +388,9 @@ def meeting_entry_save(
     put an older text over a newer one. Without a revision (a form posted without
     JavaScript) the save is the newest. After the meeting has ended the change is marked
     and recorded (one audit row per editing session); an answered checklist question is
-    ticked off either way."""
+    ticked off either way. `opened_at`, when the browser started the note, orders the
+    notes (kept from the first save; a time in the future or over a day old is not
+    believed)."""
     if question is not None and question.consultation_id != meeting.consultation_id:
         raise ValidationError({"question": _("This question belongs to another consultation.")})
     if kind != EntryKind.CONFIRM:
@@ -409,6 +412,10 @@ def meeting_entry_save(
         entry.response,
         entry.question_id,
     )
+    if entry.opened_at is None:
+        now = timezone.now()
+        believable = opened_at is not None and now - timedelta(days=1) <= opened_at <= now
+        entry.opened_at = opened_at if believable else now
     entry.full_clean(validate_constraints=False)
     if stored is not None and stored.deleted_at is not None:
         return EntrySaved(entry=_reloaded(stored), applied=False)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib import messages
@@ -42,6 +43,10 @@ from consultdesk.conversations.models import (
     SummaryVersion,
 )
 from consultdesk.conversations.tokens import token_make
+
+
+def _from_epoch_ms(value: int | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value / 1000, tz=UTC)
 
 
 def _user(request: HttpRequest) -> User:
@@ -270,6 +275,7 @@ def meeting_entry(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespons
             response=data["response"],
             question=question,
             revision=data["revision"],
+            opened_at=_from_epoch_ms(data["opened"]),
             actor=_user(request),
         )
     except ValidationError as error:

@@ -281,6 +281,34 @@ class TestAutosaveAnswers:
         assert (late["saved"], late["applied"], late["revision"]) == (True, False, 6)
         assert meeting.entries.get().text == "晚上家长端很卡，安卓更明显"
 
+    def test_notes_keep_the_order_they_were_typed_in_when_their_saves_arrive_reversed(
+        self, meeting: Meeting, alice: User
+    ) -> None:
+        client = logged_in(alice)
+        url = reverse("meeting_entry", args=[meeting.consultation_id, meeting.pk])
+        started = int(timezone.now().timestamp() * 1000) - 60_000
+        for key, text, opened in [
+            ("k-second-01", "后记的一条", started + 5000),
+            ("k-first-001", "先记的一条", started),
+        ]:
+            payload = {"key": key, "kind": "listen", "text": text, "revision": 1, "opened": opened}
+            assert client.post(url, payload, headers={"X-Autosave": "1"}).json()["applied"]
+
+        assert list(meeting.entries.values_list("text", flat=True)) == ["先记的一条", "后记的一条"]
+        page = client.get(reverse("meeting_detail", args=[meeting.consultation_id, meeting.pk]))
+        html = page.content.decode()
+        assert html.index("先记的一条") < html.index("后记的一条")
+
+    def test_an_unbelievable_opening_time_is_replaced_by_the_servers(
+        self, meeting: Meeting, alice: User
+    ) -> None:
+        url = reverse("meeting_entry", args=[meeting.consultation_id, meeting.pk])
+        payload = {"key": "k-future-01", "kind": "listen", "text": "时钟快了", "opened": 10**13}
+        logged_in(alice).post(url, payload, headers={"X-Autosave": "1"})
+
+        entry = meeting.entries.get()
+        assert entry.opened_at is not None and entry.opened_at <= timezone.now()
+
 
 # ---------------------------------------------------------------- after the meeting
 

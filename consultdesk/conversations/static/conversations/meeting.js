@@ -152,6 +152,7 @@
       reply: current.kind === "confirm" ? field("reply").value : "",
       response: current.kind === "listen" ? "" : field("response").value,
       question: current.kind === "ask" ? field("question").value : "",
+      opened: current.opened,
     };
   }
   function changed() {
@@ -171,7 +172,12 @@
   // A new note (kind, optionally a checklist question), or an existing one to correct.
   function open(kind, questionId, entry) {
     if (current) finish();
-    current = { key: entry ? entry.key : newKey(), kind: kind, revision: entry ? Number(entry.revision) : 0 };
+    current = {
+      key: entry ? entry.key : newKey(),
+      kind: kind,
+      revision: entry ? Number(entry.revision) : 0,
+      opened: entry && entry.opened ? entry.opened : String(Date.now()), // orders the notes
+    };
     composer.reset();
     field("key").value = current.key;
     field("kind").value = kind;
