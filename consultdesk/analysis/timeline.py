@@ -64,7 +64,8 @@ _DELIVERY_WORDS = (
 # Durations are anchored on their number (a regex that starts with optional words must be
 # tried at every position); the words before the number are looked up separately.
 _ZH_DURATION_PREFIX = re.compile(
-    r"(?:需要|工期|周期|时间|要在|希望在|争取|大概|大约|最好|必须)\s*$"
+    r"(?:需要|工期|周期|交付期|交期|开发期|期限|时限|时间|要在|希望在|争取|大概|大约|最好|必须)"
+    r"[:：为是]?\s*$"
 )
 _ZH_DURATION = with_start_filter(
     rf"(?P<n>{_ZH_NUMBER})\s*(?P<unit>个工作日|工作日|个星期|个礼拜|个月|月|天|日|周|星期|礼拜|年)"
@@ -136,6 +137,12 @@ def _zh_durations(text: str, lowered: _Lowered, today: date) -> Iterator[Candida
             continue  # a bare "一天" or "30天" is rarely the project's timeline
         if not timely and re.match(r"\s*(?:才|就能|就可以)", after):
             continue  # "培训一周才能上手" is how long something takes
+        if not timely and re.match(r"\s*(?:要|花|大概|差不多)?\s*[\d一二两三四五六七八九十几]", after):
+            continue  # "一个月二十多万" is a rate (per month), not a timeline
+        if re.match(r"的(?:数据|历史|记录|[，。,.])", after):
+            continue  # "大概三年的数据" is an amount of data
+        if re.search(r"(?:估计|我觉得|我看|应该)\s*$", text[max(0, start - 4) : start]):
+            continue  # "我估计一两周搞定" is the writer's guess at the effort
         days = _zh_days(match["n"], match["unit"])
         if days:
             # A bare "两周" still counts, but after any duration that is clearly a timeline.
@@ -151,8 +158,12 @@ def _is_year(match: re.Match[str]) -> bool:
     return match["unit"] == "年" and (parse_number(match["n"]) or 0) >= 100
 
 
+_ZH_SPOKEN_RANGE = re.compile(r"^[一两二三四五六七八九]([两三四五六七八九])$")
+
+
 def _zh_days(number: str, unit: str) -> int | None:
-    value = 1.5 if number == "一个半" else parse_number(number)
+    spoken = _ZH_SPOKEN_RANGE.match(number)  # "一两周", "两三个月": the upper end
+    value = 1.5 if number == "一个半" else parse_number(spoken[1] if spoken else number)
     if value is None or value <= 0:
         return None
     if unit == "年" and value != int(value):
@@ -168,15 +179,21 @@ def _en_durations(text: str, lowered: _Lowered, today: date) -> Iterator[Candida
         lead = text[max(0, start - 30) : start]
         if re.search(_EN_NOT_A_TIMELINE_BEFORE, lead, re.I):
             continue  # how long something takes today, not when it is due
-        if re.match(r"\s*(?:of|ago|old)\b", after, re.I):
-            continue  # "5 years of data", "2 weeks ago"
         word = prefix["pre"].lower() if prefix else ""
+        if re.match(r"\s*(?:ago|old)\b", after, re.I) or (
+            re.match(r"\s*of\b", after, re.I) and word != "within"
+        ):
+            continue  # "5 years of data", "2 weeks ago"; but "within 4 weeks of sign-off"
         timely = word in {"within", "in", "over", "next", "need"}
         timely = timely or bool(re.match(_EN_DELIVERY_AFTER, after, re.I))
         timely = timely or bool(re.search(_EN_TIMELINE_LABEL_BEFORE, lead, re.I))
         value = parse_number(match["n"])
         unit = re.sub(r"s$", "", match["unit"].lower())
-        bare = match["n"][0].isdigit() and not prefix
+        # A bare "6 weeks" counts; a spelled-out one only as a phrase of its own (", six weeks.")
+        bare = not prefix and (
+            match["n"][0].isdigit()
+            or bool(re.search(r"[,;:]\s*$", lead) and re.match(r"\s*(?:[.;,\n]|$)", after))
+        )
         if value and (timely or bare):
             days = round(value * _EN_UNIT_DAYS[unit])
             # A bare "6 weeks" still counts, but after any duration that is clearly a timeline.
@@ -252,9 +269,24 @@ def _zh_deadlines(text: str, lowered: _Lowered, today: date) -> Iterator[Candida
         offset = {"明年": 1, "后年": 2}.get(match["year"] or "", 0)
         yield _deadline(match.start(), date(today.year + offset, 12, 31), match.group())
     for match in _scan(_ZH_MONTH, text, lowered, ("月",)):
+        year = match["year"] or ""
+        if year[:4].isdigit() and int(year[:4]) < today.year:
+            continue  # "2019年1月至2025年12月" is history
         found = _zh_month_deadline(match, text, today)
         if found:
-            yield _deadline(match.start(), found, match.group())
+            position, timeline = _deadline(match.start(), found, match.group())
+            # "6月1日起生效" is a deadline only when no other one is named ("从6月1日起…，
+            # 5月28日前上测试环境").
+            yield (position + len(text) if _is_start(match, text) else position), timeline
+    for match in _scan(_ZH_DAY_OF_MONTH, text, lowered, ("号",)):
+        if re.search(r"每个?月\s*$", text[max(0, match.start() - 3) : match.start()]):
+            continue  # "每月3号" recurs
+        day = int(match["day"])
+        year, month = today.year, today.month
+        if day < today.day:
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        if day <= calendar.monthrange(year, month)[1]:
+            yield _deadline(match.start(), date(year, month, day), match.group())
     for match in _scan(_ZH_MONTH_END, text, lowered, ("月",)):
         if text[max(0, match.start() - 1) : match.start()] == "每":
             continue  # "每月底" recurs; it is not a deadline
@@ -278,6 +310,22 @@ def _zh_deadlines(text: str, lowered: _Lowered, today: date) -> Iterator[Candida
         found = date(today.year, month, day)
         found = found if found >= today else date(today.year + 1, month, day)
         yield _deadline(match.start(), found, match.group())
+
+
+# "20号领导来参观", "25号要检查", "30号前": a day of this month (next month's once past).
+_ZH_DAY_OF_MONTH = with_start_filter(
+    r"(?<![\d月第编型])(?P<day>[1-9]|[12]\d|3[01])\s*号"
+    r"(?=之前|以前|前|要|当天|必须|得|务必|就要|上线|交付|完成|领导)"
+)
+# "从6月1日起", "6月1日至…", "since the 12 May release": a start, not (by itself) a deadline.
+_START_BEFORE = re.compile(r"(?:从|自|于|since|from|after)\s*(?:the\s+)?$", re.IGNORECASE)
+_START_AFTER = re.compile(r"\s*(?:起|开始|以来|至|到(?![位货岗齐期])|—|–|-|~|～|through|until|to\b)", re.IGNORECASE)
+
+
+def _is_start(match: re.Match[str], text: str) -> bool:
+    if _START_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
+        return True
+    return bool(_START_AFTER.match(text, match.end()) and not match["before"])
 
 
 def _zh_month_deadline(match: re.Match[str], text: str, today: date) -> date | None:
@@ -355,6 +403,7 @@ _EN_MONTH = CaselessScan(
     before=14,
 )
 _ISO_DATE = with_start_filter(r"(?<!\d)(?P<y>20\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
+_EN_TOMORROW = CaselessScan(r"(?:by\s+)?(?:tomorrow|tmrw)(?![a-z])", re.IGNORECASE)
 _EN_CHRISTMAS = CaselessScan(r"(?:before|by)\s+(?:christmas|xmas)", re.IGNORECASE)
 
 
@@ -373,6 +422,8 @@ def _en_deadlines(text: str, lowered: _Lowered, today: date) -> Iterator[Candida
         lowered,
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
     ):
+        if _START_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
+            continue  # "since the 12 May release"
         found = _en_month_deadline(match, today)
         if found:
             yield _deadline(match.start(), found, match.group())
@@ -382,6 +433,8 @@ def _en_deadlines(text: str, lowered: _Lowered, today: date) -> Iterator[Candida
         except ValueError:
             continue
         yield _deadline(match.start(), found, match.group())
+    for match in _scan(_EN_TOMORROW, text, lowered, ("tomorrow", "tmrw")):
+        yield _deadline(match.start(), date.fromordinal(today.toordinal() + 1), match.group())
     for match in _scan(_EN_CHRISTMAS, text, lowered, ("mas",)):
         found = date(today.year, 12, 24)
         yield _deadline(
