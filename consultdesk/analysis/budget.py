@@ -10,7 +10,9 @@ from .scanning import AnchoredScan
 
 _UNIT = r"(?:百万|千万|万|亿|千|[kK](?![a-zA-Z])|[mM](?![a-zA-Z])|million|thousand|mn)"
 _CURRENCY_BEFORE = r"(?:US\$|HK\$|[¥￥$€]|USD|EUR|HKD|RMB|CNY)"
-_CURRENCY_AFTER = r"(?:万元|元|块钱|块|美元|美金|欧元|港币|港元|人民币|USD|EUR|HKD|RMB|CNY|dollars|euros|bucks)"
+_CURRENCY_AFTER = (
+    r"(?:万元|元|块钱|块|美元|美金|欧元|港币|港元|人民币|USD|EUR|HKD|RMB|CNY|dollars|euros|bucks)"
+)
 _RANGE = r"\s*(?:-|~|～|—|–|到|至|to|and)\s*"
 _CAP_BEFORE = (
     r"(?:不超过|不能超过|不要超过|别超过|不得超过|不超|不高于|最多|最高|上限|控制在|封顶|至多|"

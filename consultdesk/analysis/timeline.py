@@ -137,7 +137,7 @@ def _zh_durations(text: str, lowered: _Lowered, today: date) -> Iterator[Candida
             continue  # a bare "一天" or "30天" is rarely the project's timeline
         if not timely and re.match(r"\s*(?:才|就能|就可以)", after):
             continue  # "培训一周才能上手" is how long something takes
-        if not timely and re.match(r"\s*(?:要|花|大概|差不多)?\s*[\d一二两三四五六七八九十几]", after):
+        if not timely and re.match(_ZH_AMOUNT_AFTER, after):
             continue  # "一个月二十多万" is a rate (per month), not a timeline
         if re.match(r"的(?:数据|历史|记录|[，。,.])", after):
             continue  # "大概三年的数据" is an amount of data
@@ -151,6 +151,7 @@ def _zh_durations(text: str, lowered: _Lowered, today: date) -> Iterator[Candida
             yield position, Timeline(days=days, deadline=None, text=text[begin : match.end()])
 
 
+_ZH_AMOUNT_AFTER = r"\s*(?:要|花|大概|差不多)?\s*[\d一二两三四五六七八九十几]"
 _ZH_DELIVERY_AFTER = rf"\s*[^，。,.;；!?！？]{{0,3}}(?:{_DELIVERY_WORDS})"
 
 
@@ -319,7 +320,9 @@ _ZH_DAY_OF_MONTH = with_start_filter(
 )
 # "从6月1日起", "6月1日至…", "since the 12 May release": a start, not (by itself) a deadline.
 _START_BEFORE = re.compile(r"(?:从|自|于|since|from|after)\s*(?:the\s+)?$", re.IGNORECASE)
-_START_AFTER = re.compile(r"\s*(?:起|开始|以来|至|到(?![位货岗齐期])|—|–|-|~|～|through|until|to\b)", re.IGNORECASE)
+_START_AFTER = re.compile(
+    r"\s*(?:起|开始|以来|至|到(?![位货岗齐期])|—|–|-|~|～|through|until|to\b)", re.IGNORECASE
+)
 
 
 def _is_start(match: re.Match[str], text: str) -> bool:
