@@ -1,5 +1,7 @@
 from datetime import date
 
+import pytest
+
 from consultdesk.analysis import analyze
 
 TODAY = date(2026, 5, 15)
@@ -137,3 +139,48 @@ def test_it_returns_json_ready_data_with_the_contract_keys() -> None:
     ]  # fmt: skip
     assert sorted(data["findings"][0]) == ["end", "kind", "questions", "severity", "start", "text"]
     assert sorted(data["category"]) == ["confidence", "evidence", "value"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Architecture styles and foreign technology names stated as the goal.
+        ("领导想做微服务改造，先把订单模块拆出来。", ("means_as_goal", "做微服务改造")),
+        ("打算用deep learning识别次品。", ("means_as_goal", "用deep learning")),
+        ("集团要求大模型应用落地。", ("means_as_goal", "大模型应用落地")),
+        ("We want to become a data-driven bank within two years.", ("means_as_goal", None)),
+        # Money remarks without a figure.
+        ("费用要控制好，别超预算。", ("unbounded_budget", None)),
+        ("Price is not an issue for us.", ("unbounded_budget", None)),
+        ("Could you send an indicative quote?", ("unbounded_budget", "indicative quote")),
+        # Open scope, easy-to-use as a quality, vague counts, confident guesses.
+        ("We're not sure which database would fit.", ("open_ended", None)),
+        ("It must be easy for nurses to use.", ("unquantified_quality", None)),
+        ("换了好几批扫描枪都不行。", ("hedge", "好几批")),
+        ("这种项目你们肯定做过类似的。", ("assumption", "肯定做过类似的")),
+        ("前端加个插件就行了。", ("assumption", None)),
+        ("查一个订单要翻半天。", ("unquantified_quality", "翻半天")),
+        ("The app keeps crashing on older phones.", ("unquantified_quality", "keeps crashing")),
+        ("Our ERP needs to talk to Salesforce.", ("integration_handwave", None)),
+    ],
+)
+def test_it_flags_broader_families_of_vague_wording(
+    text: str, expected: tuple[str, str | None]
+) -> None:
+    kind, words = expected
+    found = kinds_and_texts(text)
+
+    assert any(k == kind and (words is None or t == words) for k, t in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "领导说这是大方向。",  # 大方 inside 大方向
+        "麻烦你们尽快回复。",  # 麻烦 as "please"
+        "完成适当性管理改造。",  # 适当性 is a regulatory term
+        "Photos too and the budget is fixed.",  # "too and" is no quality
+    ],
+)
+def test_it_does_not_flag_polite_or_technical_senses_as_qualities(text: str) -> None:
+    assert not [k for k, t in kinds_and_texts(text) if k == "unquantified_quality"]
