@@ -27,7 +27,7 @@ from .scanning import LiteralGate, lowered_for_gates, opens_slowly, with_start_f
 from .segmentation import BoundaryChecker
 
 _NUMBER_AHEAD = re.compile(
-    rf"\s*(?:[$¥￥€]|US\$)?\s*(?:\d|[{CHINESE_NUMERAL_CHARS}]{{1,3}}[^\w]?|[{CHINESE_NUMERAL_CHARS}])"
+    rf"\s*(?:[$¥￥€£]|US\$|HK\$|(?:USD|EUR|GBP|HKD|RMB|CNY)\s?)?\s*(?:\d|[{CHINESE_NUMERAL_CHARS}]{{1,3}}[^\w]?|[{CHINESE_NUMERAL_CHARS}])"
 )
 _NUMBER_BEHIND = re.compile(
     rf"(?:\d|[{CHINESE_NUMERAL_CHARS}])\s*[^\s\d，。,.；;！？!?]{{0,3}}\s*$"
