@@ -184,3 +184,17 @@ def test_it_flags_broader_families_of_vague_wording(
 )
 def test_it_does_not_flag_polite_or_technical_senses_as_qualities(text: str) -> None:
     assert not [k for k, t in kinds_and_texts(text) if k == "unquantified_quality"]
+
+
+def test_it_reads_a_figure_after_a_currency_code_as_hedged() -> None:
+    findings = analyze("Budget is about GBP 60k.", today=TODAY).findings
+
+    assert [(f.kind, f.text, f.severity) for f in findings] == [("hedge", "about", "low")]
+
+
+def test_it_counts_a_grade_to_reach_as_a_measurable_target() -> None:
+    result = analyze("医院要全面信息化，争取评上电子病历五级。", today=TODAY)
+
+    assert ("means_as_goal", "信息化") in [(f.kind, f.text) for f in result.findings]
+    assert result.goal_is_means is False
+    assert analyze("医院要全面信息化。", today=TODAY).goal_is_means is True
