@@ -53,7 +53,8 @@ _EN_NUMBER = (
     r"eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
 )
 _ZH_UNIT_DAYS = {"天": 1, "日": 1, "工作日": 1, "个工作日": 1, "周": 7, "星期": 7, "礼拜": 7,
-                 "个星期": 7, "个礼拜": 7, "个月": 30, "月": 30, "年": 365}  # fmt: skip
+                 "个星期": 7, "个礼拜": 7, "自然日": 1, "个自然日": 1, "日历日": 1,
+                 "个日历日": 1, "个月": 30, "月": 30, "年": 365}  # fmt: skip
 _EN_UNIT_DAYS = {"day": 1, "business day": 1, "working day": 1, "week": 7, "month": 30,
                  "year": 365}  # fmt: skip
 _DELIVERY_WORDS = (
@@ -64,11 +65,11 @@ _DELIVERY_WORDS = (
 # Durations are anchored on their number (a regex that starts with optional words must be
 # tried at every position); the words before the number are looked up separately.
 _ZH_DURATION_PREFIX = re.compile(
-    r"(?:需要|工期|周期|交付期|交期|开发期|期限|时限|时间|要在|希望在|争取|大概|大约|最好|必须)"
-    r"[:：为是]?\s*$"
+    r"(?:需要|工期|周期|交付期|交期|开发期|期限|时限|时间|要在|希望在|争取|大概|大约|最好|必须|"
+    r"(?:签订|签约|签署|启动|开工|中标)后)[:：为是]?\s*$"
 )
 _ZH_DURATION = with_start_filter(
-    rf"(?P<n>{_ZH_NUMBER})\s*(?P<unit>个工作日|工作日|个星期|个礼拜|个月|月|天|日|周|星期|礼拜|年)"
+    rf"(?P<n>{_ZH_NUMBER})\s*(?P<unit>个工作日|工作日|个自然日|自然日|个日历日|日历日|个星期|个礼拜|个月|月|天|日|周|星期|礼拜|年)"
     rf"(?P<post>内|之内|以内|左右|时间|的时间)?"
 )
 _EN_DURATION_PREFIX = re.compile(
@@ -133,13 +134,13 @@ def _zh_durations(text: str, lowered: _Lowered, today: date) -> Iterator[Candida
             continue  # "十年前" is ago, not a duration
         prefix = _ZH_DURATION_PREFIX.search(text, max(0, start - 8), start)
         timely = bool(prefix or match["post"] or re.match(_ZH_DELIVERY_AFTER, after))
-        if not timely and match["unit"] in {"天", "日", "年", "工作日", "个工作日"}:
+        if not timely and match["unit"] in {"天", "日", "年", "工作日", "个工作日", "自然日"}:
             continue  # a bare "一天" or "30天" is rarely the project's timeline
         if not timely and re.match(r"\s*(?:才|就能|就可以)", after):
             continue  # "培训一周才能上手" is how long something takes
         if not timely and re.match(_ZH_AMOUNT_AFTER, after):
             continue  # "一个月二十多万" is a rate (per month), not a timeline
-        if re.match(r"的(?:数据|历史|记录|[，。,.])", after):
+        if re.match(r"的(?:[^，。,.;；]{0,4}(?:数据|历史|记录|日志)|[，。,.])", after):
             continue  # "大概三年的数据" is an amount of data
         if re.search(r"(?:估计|我觉得|我看|应该)\s*$", text[max(0, start - 4) : start]):
             continue  # "我估计一两周搞定" is the writer's guess at the effort
@@ -217,8 +218,8 @@ _EN_TIMELINE_LABEL_BEFORE = (
 
 
 _ZH_YEAR_END = with_start_filter(
-    r"(?P<year>今年|明年|后年)?\s*(?:年底|年末|年终)(?:之前|以前|前)?|年内|(?P<this>今年)(?=[^，。,.]{0,4}"
-    rf"(?:{_DELIVERY_WORDS}))"
+    r"(?P<year>今年|明年|后年)?\s*(?:年底|年末|年终)(?:之前|以前|前)?|年内|今年(?:之内|以内|内)|(?P<this>今年)(?=[^，。,.]{0,4}"
+    rf"(?:{_DELIVERY_WORDS})|[^，。,.]{{0,12}}(?:都要|必须|要求))"
 )
 _ZH_MONTH = with_start_filter(
     r"(?P<year>今年|明年|\d{4}\s*年)?\s*(?P<month>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
@@ -307,6 +308,10 @@ def _zh_deadlines(text: str, lowered: _Lowered, today: date) -> Iterator[Candida
         festival = _lunar_festival(month, day, today)
         yield _deadline(match.start(), date.fromordinal(festival.toordinal() - 1), match.group())
     for match in _scan(_ZH_FESTIVAL_RE, text, lowered, ("前",)):
+        if re.search(
+            r"每(?:年|学期|个学期|次)?\s*$", text[max(0, match.start() - 4) : match.start()]
+        ):
+            continue  # "每学期开学前" recurs
         month, day = _ZH_FESTIVAL[match["name"]]
         found = date(today.year, month, day)
         found = found if found >= today else date(today.year + 1, month, day)
@@ -350,6 +355,8 @@ def _zh_month_deadline(match: re.Match[str], text: str, today: date) -> date | N
         year = _upcoming_year(today, month)
     if match["day"]:
         day = int(parse_number(match["day"]) or 1)
+        if not year_text and month == today.month and day < today.day:
+            return None  # "会议纪要（5月12日）": a day already past is an event, not a deadline
         return date(year, month, min(day, calendar.monthrange(year, month)[1]))
     if not match["part"] and (
         match["before"] or re.match(r"[^，。,.\d]{0,3}(?:之前|以前|前)", after)
@@ -471,9 +478,11 @@ def _en_month_deadline(match: re.Match[str], today: date) -> date | None:
         day = int(day_text)
         if not 1 <= day <= calendar.monthrange(year, month)[1]:
             return None
+        if not year_text and month == today.month and day < today.day:
+            return None  # "Minutes, 13 May": a day already past is an event, not a deadline
         return date(year, month, day)
     prep = (match["prep"] or "").lower()
-    if prep == "before":
+    if prep == "before" and "end" not in match.group().lower():
         return _month_end(year, month - 1)
     if prep in {"mid", "mid-"}:
         return date(year, month, 15)

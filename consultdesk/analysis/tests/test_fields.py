@@ -194,3 +194,23 @@ def test_it_reads_day_dates_starts_and_labelled_durations(text: str, expected: t
 )
 def test_it_reads_hong_kong_dollars(text: str, expected: tuple) -> None:
     assert budget_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A day of this month already past is the date of a meeting, not a deadline.
+        ("会议纪要（5月12日）：7月31日前试运行。", (None, "2026-07-31")),
+        ("Minutes, 13 May. Target go-live is 30 September.", (None, "2026-09-30")),
+        ("每学期开学前要折腾两周，最好7月10号前能用上。", (None, "2026-07-10")),
+        ("工期：合同签订后300天。", (300, None)),
+        ("预算6万元，工期30个自然日。", (30, None)),
+        ("今年之内要看到效果。", (None, "2026-12-31")),
+        ("我们有大概两年的交易记录。", None),
+        ("Hope can launch before end of August.", (None, "2026-08-31")),
+    ],
+)
+def test_it_reads_past_days_recurring_festivals_and_contract_durations(
+    text: str, expected: tuple
+) -> None:
+    assert timeline_of(text) == expected
