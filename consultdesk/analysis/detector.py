@@ -47,6 +47,15 @@ _INTEGRATION_SPECIFICS = with_start_filter(
 _CLOSED_LIST_AFTER = re.compile(
     rf"\s*(?:\d+|[{CHINESE_NUMERAL_CHARS}]+)\s*(?:个|种|家|类|项|款|所|条|位|名|套|大|部分)"
 )
+# A scope with its count is closed: "全国86家门店", "任意一天", "all three plants".
+_COUNT_AFTER = re.compile(
+    rf"[\u4e00-\u9fff]{{0,2}}?\s*(?:的)?\s*(?:\d+|[{CHINESE_NUMERAL_CHARS}]+)\s*(?:个|家|所|座|台|条|类|种|名|位|项|天|间|套|辆|款)"
+)
+_COUNTED_SCOPE = re.compile(
+    r"\b(?:all|each|every|any)\s+(?:of\s+)?(?:the\s+|our\s+)?(?:\d+|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve)\b",
+    re.IGNORECASE,
+)
 _NEGATION_BEFORE = re.compile(
     r"(?:(?<![特区分类级个告识性差鉴辨判派])别(?!人)|不要|不想|不用|不是|不做|没必要|无需|"
     r"don't|do not|not|no|without|rather than|instead of)\s*\S{0,3}\s*$",
@@ -110,7 +119,8 @@ class FindingDetector:
             for word in words
             if all(_nests_inside(word, phrase) for phrase in _overlapping(word, phrase_findings))
         ]
-        return sorted(phrase_findings + kept_words, key=lambda finding: finding.start)
+        found = sorted(phrase_findings + kept_words, key=lambda finding: finding.start)
+        return _without_echoed_scope(text, found)
 
     def _accepted(
         self, text: str, candidates: list[tuple[int, int, TermEntry]]
@@ -164,6 +174,10 @@ class FindingDetector:
         if entry.kind == "means_as_goal":
             # "先别提中台", "we don't want a new platform": a means rejected is not a goal.
             return not _NEGATION_BEFORE.search(text, max(0, start - 12), start)
+        if entry.kind == "sweeping_scope":
+            return not (
+                _COUNT_AFTER.match(text, end) or _COUNTED_SCOPE.search(text, start, end + 12)
+            )
         if entry.kind == "open_ended" and entry.term in {"等", "等等"}:
             # "等三种支付方式" closes the list with a count, so it is not open-ended.
             return not _CLOSED_LIST_AFTER.match(text, end)
@@ -174,6 +188,26 @@ class FindingDetector:
 # and so does any word inside a wished-for product ("a 【robust】 and 【secure】 platform");
 # other words inside a phrase are the phrase's own point ("should be a simple job").
 _NESTABLE_KINDS = frozenset({"hedge", "sweeping_scope", "open_ended"})
+
+
+def _without_echoed_scope(text: str, findings: list[RawFinding]) -> list[RawFinding]:
+    """Drop a "都…" that only echoes a sweeping word earlier in its sentence.
+
+    "所有审批事项都搬到线上", "所有节点都能track": the scope is "所有…"; the "都" repeats it.
+    """
+    kept: list[RawFinding] = []
+    last_scope_end = -1
+    for finding in findings:
+        if finding.kind == "sweeping_scope":
+            if (
+                text.startswith("都", finding.start)
+                and last_scope_end >= 0
+                and not _SENTENCE_END.search(text, last_scope_end, finding.start)
+            ):
+                continue
+            last_scope_end = finding.end
+        kept.append(finding)
+    return kept
 
 
 def _overlap(left: RawFinding, right: RawFinding) -> bool:

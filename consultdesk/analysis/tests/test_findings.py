@@ -198,3 +198,26 @@ def test_it_counts_a_grade_to_reach_as_a_measurable_target() -> None:
     assert ("means_as_goal", "信息化") in [(f.kind, f.text) for f in result.findings]
     assert result.goal_is_means is False
     assert analyze("医院要全面信息化。", today=TODAY).goal_is_means is True
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "都" echoing a scope already named in the sentence is one finding, not two.
+        ("把所有审批事项都搬到线上。", [("sweeping_scope", "所有")]),
+        # A scope given with its count is closed.
+        ("涉及全国86家门店使用的POS。", []),
+        ("Replace the legacy MES across all three plants.", []),
+    ],
+)
+def test_it_reads_echoed_and_counted_scopes_as_one_or_none(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    found = [(k, t) for k, t in kinds_and_texts(text) if k == "sweeping_scope"]
+
+    assert [(k, t[: len(e)]) for (k, t), (_, e) in zip(found, expected, strict=False)] == expected
+    assert len(found) == len(expected)
+
+
+def test_it_keeps_a_lone_dou_as_a_sweeping_scope() -> None:
+    assert ("sweeping_scope", "都搬到线上") in kinds_and_texts("想把审批流程都搬到线上。")
