@@ -34,7 +34,7 @@ _NUMBER_BEHIND = re.compile(
 )
 # A quality is measurable when its sentence carries a figure in a measurable unit.
 _MEASURE = with_start_filter(
-    rf"(?<![A-Za-z])(?:\d+(?:\.\d+)?|[{CHINESE_NUMERAL_CHARS}]+)\s*(?:ms|毫秒|秒钟|秒|s\b|secs?\b|seconds?|分钟|minutes?|mins?\b|"
+    rf"(?<![A-Za-z0-9前后{CHINESE_NUMERAL_CHARS}])(?:\d+(?:\.\d+)?|[{CHINESE_NUMERAL_CHARS}]+)\s*(?:ms|毫秒|秒钟|秒|s\b|secs?\b|seconds?|分钟|minutes?|mins?\b|"
     r"%|％|percent|次|qps|tps|rps|个?并发|concurrent|requests?\s*(?:per|/)|fps|帧|小时|hours?\b|个9|nines|"
     r"笔/秒|条/秒|万条|/s\b|/sec|/秒|mb|gb|tb|mbps)|百分之|99\.\d+",
     re.IGNORECASE,
@@ -188,6 +188,7 @@ class FindingDetector:
 # and so does any word inside a wished-for product ("a 【robust】 and 【secure】 platform");
 # other words inside a phrase are the phrase's own point ("should be a simple job").
 _NESTABLE_KINDS = frozenset({"hedge", "sweeping_scope", "open_ended"})
+_OPEN_BY_THEMSELVES = frozenset({"unbounded_budget", "unbounded_time"})
 
 
 def _without_echoed_scope(text: str, findings: list[RawFinding]) -> list[RawFinding]:
@@ -229,6 +230,9 @@ def _overlapping(finding: RawFinding, others: list[RawFinding]) -> list[RawFindi
 
 
 def _nests_inside(word: RawFinding, phrase: RawFinding) -> bool:
+    # "budget还没定", "Budget: TBD": the budget remark already says it is open.
+    if word.kind == "open_ended" and phrase.kind in _OPEN_BY_THEMSELVES:
+        return False
     return (
         word.kind != phrase.kind
         and (word.kind in _NESTABLE_KINDS or phrase.kind == "means_as_goal")

@@ -221,3 +221,18 @@ def test_it_reads_echoed_and_counted_scopes_as_one_or_none(
 
 def test_it_keeps_a_lone_dou_as_a_sweeping_scope() -> None:
     assert ("sweeping_scope", "都搬到线上") in kinds_and_texts("想把审批流程都搬到线上。")
+
+
+def test_it_reads_a_figure_after_before_or_after_as_a_time_window_not_a_measure() -> None:
+    found = kinds_and_texts("行情页在开盘前5分钟经常卡顿。")
+
+    assert ("unquantified_quality", "经常卡顿") in found or (
+        "unquantified_quality",
+        "卡顿",
+    ) in found
+
+
+def test_it_does_not_flag_an_open_budget_twice() -> None:
+    found = kinds_and_texts("CRM要全部打通，budget还没定。")
+
+    assert [k for k, _ in found if k in {"unbounded_budget", "open_ended"}] == ["unbounded_budget"]
