@@ -56,6 +56,17 @@ _COUNTED_SCOPE = re.compile(
     r"eight|nine|ten|eleven|twelve)\b",
     re.IGNORECASE,
 )
+_SELF_DESCRIPTION_BEFORE = re.compile(
+    r"\b(?:we're|we are|i'm|i am)\s+(?:a|an)\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE
+)
+_WISH_WORDS = re.compile(r"\b(?:and|need|needs|want|wants|would|looking|'d)\b", re.IGNORECASE)
+
+
+def _describes_the_writer(text: str, start: int) -> bool:
+    before = _SELF_DESCRIPTION_BEFORE.search(text, max(0, start - 40), start)
+    return before is not None and not _WISH_WORDS.search(before.group())
+
+
 _NEGATION_BEFORE = re.compile(
     r"(?:(?<![特区分类级个告识性差鉴辨判派])别(?!人)|不要|不想|不用|不是|不做|没必要|无需|"
     r"don't|do not|not|no|without|rather than|instead of)\s*\S{0,3}\s*$",
@@ -172,8 +183,12 @@ class FindingDetector:
         if entry.kind == "integration_handwave":
             return not _INTEGRATION_SPECIFICS.search(sentence_around(text, start, end))
         if entry.kind == "means_as_goal":
-            # "先别提中台", "we don't want a new platform": a means rejected is not a goal.
-            return not _NEGATION_BEFORE.search(text, max(0, start - 12), start)
+            # "先别提中台", "we don't want a new platform": a means rejected is not a goal;
+            # "we're a small team building a marketplace" describes the writer.
+            return not (
+                _NEGATION_BEFORE.search(text, max(0, start - 12), start)
+                or _describes_the_writer(text, start)
+            )
         if entry.kind == "sweeping_scope":
             return not (
                 _COUNT_AFTER.match(text, end) or _COUNTED_SCOPE.search(text, start, end + 12)

@@ -236,3 +236,13 @@ def test_it_does_not_flag_an_open_budget_twice() -> None:
     found = kinds_and_texts("CRM要全部打通，budget还没定。")
 
     assert [k for k, _ in found if k in {"unbounded_budget", "open_ended"}] == ["unbounded_budget"]
+
+
+def test_it_does_not_read_the_writer_describing_itself_as_a_wish() -> None:
+    described = kinds_and_texts(
+        "We're a small team building a creator marketplace. Payments break."
+    )
+    wished = kinds_and_texts("We're a law firm and want a client portal.")
+
+    assert "means_as_goal" not in [k for k, _ in described]
+    assert "means_as_goal" in [k for k, _ in wished]
