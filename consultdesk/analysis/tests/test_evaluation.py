@@ -14,17 +14,11 @@ def corpus(name: str) -> Path:
 DEVELOPMENT_SPLITS = (
     "dev", "dev_b", "dev_c", "dev_d", "dev_e", "dev_f", "dev_g", "dev_h", "dev_i", "dev_j",
 )  # fmt: skip
-# Blind split K (written by a separate writer, tuned on for one round) does not reach every
-# target honestly: its finding precision and goal_is_means are held to floors instead, so a
-# change that loses ground on it fails (corpus/README.md says which conventions differ).
-DEV_K_FLOORS = {
-    "finding_recall": 0.90,
-    "finding_precision": 0.81,
-    "budget": 0.95,
-    "timeline": 0.95,
-    "category": 0.85,
-    "goal_is_means": 0.87,
-}
+# Blind split K (written by a separate writer, tuned on for one round) does not reach the
+# finding precision target honestly (0.83): it is held to a floor instead, so a change that
+# loses ground on it fails (corpus/README.md says which conventions differ); the other
+# metrics are held to their targets.
+DEV_K_FLOORS = {**TARGETS, "finding_precision": 0.82}
 
 
 def test_it_ships_at_least_two_hundred_labelled_messages() -> None:
