@@ -9,8 +9,10 @@ from .numbers import NUMBER_PATTERN, parse_number
 from .scanning import AnchoredScan
 
 _UNIT = r"(?:百万|千万|万|亿|千|[kK](?![a-zA-Z])|[mM](?![a-zA-Z])|million|thousand|mn)"
-_CURRENCY_BEFORE = r"(?:US\$|[¥￥$€]|USD|EUR|RMB|CNY)"
-_CURRENCY_AFTER = r"(?:万元|元|块钱|块|美元|美金|欧元|人民币|USD|EUR|RMB|CNY|dollars|euros|bucks)"
+_CURRENCY_BEFORE = r"(?:US\$|HK\$|[¥￥$€]|USD|EUR|HKD|RMB|CNY)"
+_CURRENCY_AFTER = (
+    r"(?:万元|元|块钱|块|美元|美金|欧元|港币|港元|人民币|USD|EUR|HKD|RMB|CNY|dollars|euros|bucks)"
+)
 _RANGE = r"\s*(?:-|~|～|—|–|到|至|to|and)\s*"
 _CAP_BEFORE = (
     r"(?:不超过|不能超过|不要超过|别超过|不得超过|不超|不高于|最多|最高|上限|控制在|封顶|至多|"
@@ -49,6 +51,7 @@ _UNIT_FACTORS = {
 _CURRENCY_CODES = {
     "$": "USD", "us$": "USD", "usd": "USD", "美元": "USD", "美金": "USD", "dollars": "USD",
     "bucks": "USD", "€": "EUR", "eur": "EUR", "欧元": "EUR", "euros": "EUR",
+    "hk$": "HKD", "hkd": "HKD", "港币": "HKD", "港元": "HKD",
 }  # fmt: skip
 _SPOKEN_RANGES = {
     "一两": (1, 2), "两三": (2, 3), "三四": (3, 4), "四五": (4, 5), "五六": (5, 6),

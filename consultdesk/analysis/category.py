@@ -25,7 +25,9 @@ _MEASURABLE_TARGET = CaselessScan(
     rf"(?:目标|target|goal|超过|不超过|达到|控制在)[^，。,.;；]{{0,12}}?{_NUMBER}\s*"
     rf"(?:%|秒|毫秒|分钟|小时|天|ms|seconds?|minutes?|hours?|days?)|"
     rf"(?:减少|降低|缩短|提升|提高|增加)[^，。,.;；]{{0,8}}?(?:一半|一倍|两倍|[一二三四五六七八九]成)|"
-    rf"减半|翻倍|翻一番|\b(?:halve|double)\b",
+    rf"减半|翻倍|翻一番|\b(?:halve|double)\b|"
+    # a grade to reach: "评上电子病历五级", "通过等保三级"
+    rf"(?:评上|评到|达到|通过|拿到|升到)[^，。,.;；]{{0,8}}?[一二三四五六七八九\d]\s*级",
     re.IGNORECASE,
 )
 

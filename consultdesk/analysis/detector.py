@@ -27,14 +27,14 @@ from .scanning import LiteralGate, lowered_for_gates, opens_slowly, with_start_f
 from .segmentation import BoundaryChecker
 
 _NUMBER_AHEAD = re.compile(
-    rf"\s*(?:[$¥￥€]|US\$)?\s*(?:\d|[{CHINESE_NUMERAL_CHARS}]{{1,3}}[^\w]?|[{CHINESE_NUMERAL_CHARS}])"
+    rf"\s*(?:[$¥￥€£]|US\$|HK\$|(?:USD|EUR|GBP|HKD|RMB|CNY)\s?)?\s*(?:\d|[{CHINESE_NUMERAL_CHARS}]{{1,3}}[^\w]?|[{CHINESE_NUMERAL_CHARS}])"
 )
 _NUMBER_BEHIND = re.compile(
     rf"(?:\d|[{CHINESE_NUMERAL_CHARS}])\s*[^\s\d，。,.；;！？!?]{{0,3}}\s*$"
 )
 # A quality is measurable when its sentence carries a figure in a measurable unit.
 _MEASURE = with_start_filter(
-    rf"(?<![A-Za-z])(?:\d+(?:\.\d+)?|[{CHINESE_NUMERAL_CHARS}]+)\s*(?:ms|毫秒|秒钟|秒|s\b|secs?\b|seconds?|分钟|minutes?|mins?\b|"
+    rf"(?<![A-Za-z0-9前后{CHINESE_NUMERAL_CHARS}])(?:\d+(?:\.\d+)?|[{CHINESE_NUMERAL_CHARS}]+)\s*(?:ms|毫秒|秒钟|秒|s\b|secs?\b|seconds?|分钟|minutes?|mins?\b|"
     r"%|％|percent|次|qps|tps|rps|个?并发|concurrent|requests?\s*(?:per|/)|fps|帧|小时|hours?\b|个9|nines|"
     r"笔/秒|条/秒|万条|/s\b|/sec|/秒|mb|gb|tb|mbps)|百分之|99\.\d+",
     re.IGNORECASE,
@@ -47,6 +47,26 @@ _INTEGRATION_SPECIFICS = with_start_filter(
 _CLOSED_LIST_AFTER = re.compile(
     rf"\s*(?:\d+|[{CHINESE_NUMERAL_CHARS}]+)\s*(?:个|种|家|类|项|款|所|条|位|名|套|大|部分)"
 )
+# A scope with its count is closed: "全国86家门店", "任意一天", "all three plants".
+_COUNT_AFTER = re.compile(
+    rf"[\u4e00-\u9fff]{{0,2}}?\s*(?:的)?\s*(?:\d+|[{CHINESE_NUMERAL_CHARS}]+)\s*(?:个|家|所|座|台|条|类|种|名|位|项|天|间|套|辆|款)"
+)
+_COUNTED_SCOPE = re.compile(
+    r"\b(?:all|each|every|any)\s+(?:of\s+)?(?:the\s+|our\s+)?(?:\d+|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve)\b",
+    re.IGNORECASE,
+)
+_SELF_DESCRIPTION_BEFORE = re.compile(
+    r"\b(?:we're|we are|i'm|i am)\s+(?:a|an)\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE
+)
+_WISH_WORDS = re.compile(r"\b(?:and|need|needs|want|wants|would|looking|'d)\b", re.IGNORECASE)
+
+
+def _describes_the_writer(text: str, start: int) -> bool:
+    before = _SELF_DESCRIPTION_BEFORE.search(text, max(0, start - 40), start)
+    return before is not None and not _WISH_WORDS.search(before.group())
+
+
 _NEGATION_BEFORE = re.compile(
     r"(?:(?<![特区分类级个告识性差鉴辨判派])别(?!人)|不要|不想|不用|不是|不做|没必要|无需|"
     r"don't|do not|not|no|without|rather than|instead of)\s*\S{0,3}\s*$",
@@ -110,7 +130,8 @@ class FindingDetector:
             for word in words
             if all(_nests_inside(word, phrase) for phrase in _overlapping(word, phrase_findings))
         ]
-        return sorted(phrase_findings + kept_words, key=lambda finding: finding.start)
+        found = sorted(phrase_findings + kept_words, key=lambda finding: finding.start)
+        return _without_echoed_scope(text, found)
 
     def _accepted(
         self, text: str, candidates: list[tuple[int, int, TermEntry]]
@@ -162,8 +183,16 @@ class FindingDetector:
         if entry.kind == "integration_handwave":
             return not _INTEGRATION_SPECIFICS.search(sentence_around(text, start, end))
         if entry.kind == "means_as_goal":
-            # "先别提中台", "we don't want a new platform": a means rejected is not a goal.
-            return not _NEGATION_BEFORE.search(text, max(0, start - 12), start)
+            # "先别提中台", "we don't want a new platform": a means rejected is not a goal;
+            # "we're a small team building a marketplace" describes the writer.
+            return not (
+                _NEGATION_BEFORE.search(text, max(0, start - 12), start)
+                or _describes_the_writer(text, start)
+            )
+        if entry.kind == "sweeping_scope":
+            return not (
+                _COUNT_AFTER.match(text, end) or _COUNTED_SCOPE.search(text, start, end + 12)
+            )
         if entry.kind == "open_ended" and entry.term in {"等", "等等"}:
             # "等三种支付方式" closes the list with a count, so it is not open-ended.
             return not _CLOSED_LIST_AFTER.match(text, end)
@@ -174,6 +203,27 @@ class FindingDetector:
 # and so does any word inside a wished-for product ("a 【robust】 and 【secure】 platform");
 # other words inside a phrase are the phrase's own point ("should be a simple job").
 _NESTABLE_KINDS = frozenset({"hedge", "sweeping_scope", "open_ended"})
+_OPEN_BY_THEMSELVES = frozenset({"unbounded_budget", "unbounded_time"})
+
+
+def _without_echoed_scope(text: str, findings: list[RawFinding]) -> list[RawFinding]:
+    """Drop a "都…" that only echoes a sweeping word earlier in its sentence.
+
+    "所有审批事项都搬到线上", "所有节点都能track": the scope is "所有…"; the "都" repeats it.
+    """
+    kept: list[RawFinding] = []
+    last_scope_end = -1
+    for finding in findings:
+        if finding.kind == "sweeping_scope":
+            if (
+                text.startswith("都", finding.start)
+                and last_scope_end >= 0
+                and not _SENTENCE_END.search(text, last_scope_end, finding.start)
+            ):
+                continue
+            last_scope_end = finding.end
+        kept.append(finding)
+    return kept
 
 
 def _overlap(left: RawFinding, right: RawFinding) -> bool:
@@ -195,6 +245,9 @@ def _overlapping(finding: RawFinding, others: list[RawFinding]) -> list[RawFindi
 
 
 def _nests_inside(word: RawFinding, phrase: RawFinding) -> bool:
+    # "budget还没定", "Budget: TBD": the budget remark already says it is open.
+    if word.kind == "open_ended" and phrase.kind in _OPEN_BY_THEMSELVES:
+        return False
     return (
         word.kind != phrase.kind
         and (word.kind in _NESTABLE_KINDS or phrase.kind == "means_as_goal")

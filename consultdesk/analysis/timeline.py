@@ -53,7 +53,8 @@ _EN_NUMBER = (
     r"eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
 )
 _ZH_UNIT_DAYS = {"天": 1, "日": 1, "工作日": 1, "个工作日": 1, "周": 7, "星期": 7, "礼拜": 7,
-                 "个星期": 7, "个礼拜": 7, "个月": 30, "月": 30, "年": 365}  # fmt: skip
+                 "个星期": 7, "个礼拜": 7, "自然日": 1, "个自然日": 1, "日历日": 1,
+                 "个日历日": 1, "个月": 30, "月": 30, "年": 365}  # fmt: skip
 _EN_UNIT_DAYS = {"day": 1, "business day": 1, "working day": 1, "week": 7, "month": 30,
                  "year": 365}  # fmt: skip
 _DELIVERY_WORDS = (
@@ -64,10 +65,11 @@ _DELIVERY_WORDS = (
 # Durations are anchored on their number (a regex that starts with optional words must be
 # tried at every position); the words before the number are looked up separately.
 _ZH_DURATION_PREFIX = re.compile(
-    r"(?:需要|工期|周期|时间|要在|希望在|争取|大概|大约|最好|必须)\s*$"
+    r"(?:需要|工期|周期|交付期|交期|开发期|期限|时限|时间|要在|希望在|争取|大概|大约|最好|必须|"
+    r"(?:签订|签约|签署|启动|开工|中标)后)[:：为是]?\s*$"
 )
 _ZH_DURATION = with_start_filter(
-    rf"(?P<n>{_ZH_NUMBER})\s*(?P<unit>个工作日|工作日|个星期|个礼拜|个月|月|天|日|周|星期|礼拜|年)"
+    rf"(?P<n>{_ZH_NUMBER})\s*(?P<unit>个工作日|工作日|个自然日|自然日|个日历日|日历日|个星期|个礼拜|个月|月|天|日|周|星期|礼拜|年)"
     rf"(?P<post>内|之内|以内|左右|时间|的时间)?"
 )
 _EN_DURATION_PREFIX = re.compile(
@@ -132,10 +134,16 @@ def _zh_durations(text: str, lowered: _Lowered, today: date) -> Iterator[Candida
             continue  # "十年前" is ago, not a duration
         prefix = _ZH_DURATION_PREFIX.search(text, max(0, start - 8), start)
         timely = bool(prefix or match["post"] or re.match(_ZH_DELIVERY_AFTER, after))
-        if not timely and match["unit"] in {"天", "日", "年", "工作日", "个工作日"}:
+        if not timely and match["unit"] in {"天", "日", "年", "工作日", "个工作日", "自然日"}:
             continue  # a bare "一天" or "30天" is rarely the project's timeline
         if not timely and re.match(r"\s*(?:才|就能|就可以)", after):
             continue  # "培训一周才能上手" is how long something takes
+        if not timely and re.match(_ZH_AMOUNT_AFTER, after):
+            continue  # "一个月二十多万" is a rate (per month), not a timeline
+        if re.match(r"的(?:[^，。,.;；]{0,4}(?:数据|历史|记录|日志)|[，。,.])", after):
+            continue  # "大概三年的数据" is an amount of data
+        if re.search(r"(?:估计|我觉得|我看|应该)\s*$", text[max(0, start - 4) : start]):
+            continue  # "我估计一两周搞定" is the writer's guess at the effort
         days = _zh_days(match["n"], match["unit"])
         if days:
             # A bare "两周" still counts, but after any duration that is clearly a timeline.
@@ -144,6 +152,7 @@ def _zh_durations(text: str, lowered: _Lowered, today: date) -> Iterator[Candida
             yield position, Timeline(days=days, deadline=None, text=text[begin : match.end()])
 
 
+_ZH_AMOUNT_AFTER = r"\s*(?:要|花|大概|差不多)?\s*[\d一二两三四五六七八九十几]"
 _ZH_DELIVERY_AFTER = rf"\s*[^，。,.;；!?！？]{{0,3}}(?:{_DELIVERY_WORDS})"
 
 
@@ -151,8 +160,12 @@ def _is_year(match: re.Match[str]) -> bool:
     return match["unit"] == "年" and (parse_number(match["n"]) or 0) >= 100
 
 
+_ZH_SPOKEN_RANGE = re.compile(r"^[一两二三四五六七八九]([两三四五六七八九])$")
+
+
 def _zh_days(number: str, unit: str) -> int | None:
-    value = 1.5 if number == "一个半" else parse_number(number)
+    spoken = _ZH_SPOKEN_RANGE.match(number)  # "一两周", "两三个月": the upper end
+    value = 1.5 if number == "一个半" else parse_number(spoken[1] if spoken else number)
     if value is None or value <= 0:
         return None
     if unit == "年" and value != int(value):
@@ -168,15 +181,21 @@ def _en_durations(text: str, lowered: _Lowered, today: date) -> Iterator[Candida
         lead = text[max(0, start - 30) : start]
         if re.search(_EN_NOT_A_TIMELINE_BEFORE, lead, re.I):
             continue  # how long something takes today, not when it is due
-        if re.match(r"\s*(?:of|ago|old)\b", after, re.I):
-            continue  # "5 years of data", "2 weeks ago"
         word = prefix["pre"].lower() if prefix else ""
+        if re.match(r"\s*(?:ago|old)\b", after, re.I) or (
+            re.match(r"\s*of\b", after, re.I) and word != "within"
+        ):
+            continue  # "5 years of data", "2 weeks ago"; but "within 4 weeks of sign-off"
         timely = word in {"within", "in", "over", "next", "need"}
         timely = timely or bool(re.match(_EN_DELIVERY_AFTER, after, re.I))
         timely = timely or bool(re.search(_EN_TIMELINE_LABEL_BEFORE, lead, re.I))
         value = parse_number(match["n"])
         unit = re.sub(r"s$", "", match["unit"].lower())
-        bare = match["n"][0].isdigit() and not prefix
+        # A bare "6 weeks" counts; a spelled-out one only as a phrase of its own (", six weeks.")
+        bare = not prefix and (
+            match["n"][0].isdigit()
+            or bool(re.search(r"[,;:]\s*$", lead) and re.match(r"\s*(?:[.;,\n]|$)", after))
+        )
         if value and (timely or bare):
             days = round(value * _EN_UNIT_DAYS[unit])
             # A bare "6 weeks" still counts, but after any duration that is clearly a timeline.
@@ -199,8 +218,8 @@ _EN_TIMELINE_LABEL_BEFORE = (
 
 
 _ZH_YEAR_END = with_start_filter(
-    r"(?P<year>今年|明年|后年)?\s*(?:年底|年末|年终)(?:之前|以前|前)?|年内|(?P<this>今年)(?=[^，。,.]{0,4}"
-    rf"(?:{_DELIVERY_WORDS}))"
+    r"(?P<year>今年|明年|后年)?\s*(?:年底|年末|年终)(?:之前|以前|前)?|年内|今年(?:之内|以内|内)|(?P<this>今年)(?=[^，。,.]{0,4}"
+    rf"(?:{_DELIVERY_WORDS})|[^，。,.]{{0,12}}(?:都要|必须|要求))"
 )
 _ZH_MONTH = with_start_filter(
     r"(?P<year>今年|明年|\d{4}\s*年)?\s*(?P<month>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
@@ -252,9 +271,24 @@ def _zh_deadlines(text: str, lowered: _Lowered, today: date) -> Iterator[Candida
         offset = {"明年": 1, "后年": 2}.get(match["year"] or "", 0)
         yield _deadline(match.start(), date(today.year + offset, 12, 31), match.group())
     for match in _scan(_ZH_MONTH, text, lowered, ("月",)):
+        year = match["year"] or ""
+        if year[:4].isdigit() and int(year[:4]) < today.year:
+            continue  # "2019年1月至2025年12月" is history
         found = _zh_month_deadline(match, text, today)
         if found:
-            yield _deadline(match.start(), found, match.group())
+            position, timeline = _deadline(match.start(), found, match.group())
+            # "6月1日起生效" is a deadline only when no other one is named ("从6月1日起…，
+            # 5月28日前上测试环境").
+            yield (position + len(text) if _is_start(match, text) else position), timeline
+    for match in _scan(_ZH_DAY_OF_MONTH, text, lowered, ("号",)):
+        if re.search(r"每个?月\s*$", text[max(0, match.start() - 3) : match.start()]):
+            continue  # "每月3号" recurs
+        day = int(match["day"])
+        year, month = today.year, today.month
+        if day < today.day:
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        if day <= calendar.monthrange(year, month)[1]:
+            yield _deadline(match.start(), date(year, month, day), match.group())
     for match in _scan(_ZH_MONTH_END, text, lowered, ("月",)):
         if text[max(0, match.start() - 1) : match.start()] == "每":
             continue  # "每月底" recurs; it is not a deadline
@@ -274,10 +308,32 @@ def _zh_deadlines(text: str, lowered: _Lowered, today: date) -> Iterator[Candida
         festival = _lunar_festival(month, day, today)
         yield _deadline(match.start(), date.fromordinal(festival.toordinal() - 1), match.group())
     for match in _scan(_ZH_FESTIVAL_RE, text, lowered, ("前",)):
+        if re.search(
+            r"每(?:年|学期|个学期|次)?\s*$", text[max(0, match.start() - 4) : match.start()]
+        ):
+            continue  # "每学期开学前" recurs
         month, day = _ZH_FESTIVAL[match["name"]]
         found = date(today.year, month, day)
         found = found if found >= today else date(today.year + 1, month, day)
         yield _deadline(match.start(), found, match.group())
+
+
+# "20号领导来参观", "25号要检查", "30号前": a day of this month (next month's once past).
+_ZH_DAY_OF_MONTH = with_start_filter(
+    r"(?<![\d月第编型])(?P<day>[1-9]|[12]\d|3[01])\s*号"
+    r"(?=之前|以前|前|要|当天|必须|得|务必|就要|上线|交付|完成|领导)"
+)
+# "从6月1日起", "6月1日至…", "since the 12 May release": a start, not (by itself) a deadline.
+_START_BEFORE = re.compile(r"(?:从|自|于|since|from|after)\s*(?:the\s+)?$", re.IGNORECASE)
+_START_AFTER = re.compile(
+    r"\s*(?:起|开始|以来|至|到(?![位货岗齐期])|—|–|-|~|～|through|until|to\b)", re.IGNORECASE
+)
+
+
+def _is_start(match: re.Match[str], text: str) -> bool:
+    if _START_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
+        return True
+    return bool(_START_AFTER.match(text, match.end()) and not match["before"])
 
 
 def _zh_month_deadline(match: re.Match[str], text: str, today: date) -> date | None:
@@ -299,6 +355,8 @@ def _zh_month_deadline(match: re.Match[str], text: str, today: date) -> date | N
         year = _upcoming_year(today, month)
     if match["day"]:
         day = int(parse_number(match["day"]) or 1)
+        if not year_text and month == today.month and day < today.day:
+            return None  # "会议纪要（5月12日）": a day already past is an event, not a deadline
         return date(year, month, min(day, calendar.monthrange(year, month)[1]))
     if not match["part"] and (
         match["before"] or re.match(r"[^，。,.\d]{0,3}(?:之前|以前|前)", after)
@@ -355,6 +413,7 @@ _EN_MONTH = CaselessScan(
     before=14,
 )
 _ISO_DATE = with_start_filter(r"(?<!\d)(?P<y>20\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
+_EN_TOMORROW = CaselessScan(r"(?:by\s+)?(?:tomorrow|tmrw)(?![a-z])", re.IGNORECASE)
 _EN_CHRISTMAS = CaselessScan(r"(?:before|by)\s+(?:christmas|xmas)", re.IGNORECASE)
 
 
@@ -373,6 +432,8 @@ def _en_deadlines(text: str, lowered: _Lowered, today: date) -> Iterator[Candida
         lowered,
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
     ):
+        if _START_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
+            continue  # "since the 12 May release"
         found = _en_month_deadline(match, today)
         if found:
             yield _deadline(match.start(), found, match.group())
@@ -382,6 +443,8 @@ def _en_deadlines(text: str, lowered: _Lowered, today: date) -> Iterator[Candida
         except ValueError:
             continue
         yield _deadline(match.start(), found, match.group())
+    for match in _scan(_EN_TOMORROW, text, lowered, ("tomorrow", "tmrw")):
+        yield _deadline(match.start(), date.fromordinal(today.toordinal() + 1), match.group())
     for match in _scan(_EN_CHRISTMAS, text, lowered, ("mas",)):
         found = date(today.year, 12, 24)
         yield _deadline(
@@ -415,9 +478,11 @@ def _en_month_deadline(match: re.Match[str], today: date) -> date | None:
         day = int(day_text)
         if not 1 <= day <= calendar.monthrange(year, month)[1]:
             return None
+        if not year_text and month == today.month and day < today.day:
+            return None  # "Minutes, 13 May": a day already past is an event, not a deadline
         return date(year, month, day)
     prep = (match["prep"] or "").lower()
-    if prep == "before":
+    if prep == "before" and "end" not in match.group().lower():
         return _month_end(year, month - 1)
     if prep in {"mid", "mid-"}:
         return date(year, month, 15)

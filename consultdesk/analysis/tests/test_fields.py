@@ -155,3 +155,62 @@ def test_it_reads_lunar_festivals_as_the_day_before_the_next_one(
 )
 def test_it_does_not_read_after_around_or_ago_as_a_lunar_deadline(text: str) -> None:
     assert analyze(text, today=date(2026, 11, 25)).fields.timeline is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A day of this month ("20号"), next month's once it is past.
+        ("20号领导来参观，当天要能用。", (None, "2026-05-20")),
+        ("市里10号要检查。", (None, "2026-06-10")),
+        ("每月3号前出报表。", None),
+        # A start date yields to a deadline; alone it is the date things must work by.
+        ("从6月1日起积分规则调整，5月28日前上测试环境。", (None, "2026-05-28")),
+        ("6月1日起生效。", (None, "2026-06-01")),
+        # History and rates are not timelines; nor is the writer's guess at the effort.
+        ("迁移2019年1月至2025年12月的数据，须在6月21日前完成。", (None, "2026-06-21")),
+        ("现在一个月二十多万，想优化一下成本。", None),
+        ("我估计一两周搞定。", None),
+        ("两三个月内上线。", (90, None)),
+        ("交付期30天，固定总价7.5万元。", (30, None)),
+        ("数据有SCADA的10分钟数据，大概三年的。Q3要出结果。", (None, "2026-09-30")),
+        ("Delivery within 4 weeks of sign-off.", (28, None)),
+        ("Budget USD 25,000-30,000, six weeks.", (42, None)),
+        ("Since the 12 May release, 3% of activations fail.", None),
+        ("need someone onsite tmrw if poss", (None, "2026-05-16")),
+    ],
+)
+def test_it_reads_day_dates_starts_and_labelled_durations(text: str, expected: tuple) -> None:
+    assert timeline_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Go-live on 20 July 2026, fixed fee HKD 150,000.", (150000, 150000, "HKD")),
+        ("预算HK$80k以内", (None, 80000, "HKD")),
+        ("预算20万港币", (200000, 200000, "HKD")),
+    ],
+)
+def test_it_reads_hong_kong_dollars(text: str, expected: tuple) -> None:
+    assert budget_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A day of this month already past is the date of a meeting, not a deadline.
+        ("会议纪要（5月12日）：7月31日前试运行。", (None, "2026-07-31")),
+        ("Minutes, 13 May. Target go-live is 30 September.", (None, "2026-09-30")),
+        ("每学期开学前要折腾两周，最好7月10号前能用上。", (None, "2026-07-10")),
+        ("工期：合同签订后300天。", (300, None)),
+        ("预算6万元，工期30个自然日。", (30, None)),
+        ("今年之内要看到效果。", (None, "2026-12-31")),
+        ("我们有大概两年的交易记录。", None),
+        ("Hope can launch before end of August.", (None, "2026-08-31")),
+    ],
+)
+def test_it_reads_past_days_recurring_festivals_and_contract_durations(
+    text: str, expected: tuple
+) -> None:
+    assert timeline_of(text) == expected

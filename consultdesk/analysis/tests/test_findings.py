@@ -1,5 +1,7 @@
 from datetime import date
 
+import pytest
+
 from consultdesk.analysis import analyze
 
 TODAY = date(2026, 5, 15)
@@ -137,3 +139,110 @@ def test_it_returns_json_ready_data_with_the_contract_keys() -> None:
     ]  # fmt: skip
     assert sorted(data["findings"][0]) == ["end", "kind", "questions", "severity", "start", "text"]
     assert sorted(data["category"]) == ["confidence", "evidence", "value"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Architecture styles and foreign technology names stated as the goal.
+        ("领导想做微服务改造，先把订单模块拆出来。", ("means_as_goal", "做微服务改造")),
+        ("打算用deep learning识别次品。", ("means_as_goal", "用deep learning")),
+        ("集团要求大模型应用落地。", ("means_as_goal", "大模型应用落地")),
+        ("We want to become a data-driven bank within two years.", ("means_as_goal", None)),
+        # Money remarks without a figure.
+        ("费用要控制好，别超预算。", ("unbounded_budget", None)),
+        ("Price is not an issue for us.", ("unbounded_budget", None)),
+        ("Could you send an indicative quote?", ("unbounded_budget", "indicative quote")),
+        # Open scope, easy-to-use as a quality, vague counts, confident guesses.
+        ("We're not sure which database would fit.", ("open_ended", None)),
+        ("It must be easy for nurses to use.", ("unquantified_quality", None)),
+        ("换了好几批扫描枪都不行。", ("hedge", "好几批")),
+        ("这种项目你们肯定做过类似的。", ("assumption", "肯定做过类似的")),
+        ("前端加个插件就行了。", ("assumption", None)),
+        ("查一个订单要翻半天。", ("unquantified_quality", "翻半天")),
+        ("The app keeps crashing on older phones.", ("unquantified_quality", "keeps crashing")),
+        ("Our ERP needs to talk to Salesforce.", ("integration_handwave", None)),
+    ],
+)
+def test_it_flags_broader_families_of_vague_wording(
+    text: str, expected: tuple[str, str | None]
+) -> None:
+    kind, words = expected
+    found = kinds_and_texts(text)
+
+    assert any(k == kind and (words is None or t == words) for k, t in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "领导说这是大方向。",  # 大方 inside 大方向
+        "麻烦你们尽快回复。",  # 麻烦 as "please"
+        "完成适当性管理改造。",  # 适当性 is a regulatory term
+        "Photos too and the budget is fixed.",  # "too and" is no quality
+    ],
+)
+def test_it_does_not_flag_polite_or_technical_senses_as_qualities(text: str) -> None:
+    assert not [k for k, t in kinds_and_texts(text) if k == "unquantified_quality"]
+
+
+def test_it_reads_a_figure_after_a_currency_code_as_hedged() -> None:
+    findings = analyze("Budget is about GBP 60k.", today=TODAY).findings
+
+    assert [(f.kind, f.text, f.severity) for f in findings] == [("hedge", "about", "low")]
+
+
+def test_it_counts_a_grade_to_reach_as_a_measurable_target() -> None:
+    result = analyze("医院要全面信息化，争取评上电子病历五级。", today=TODAY)
+
+    assert ("means_as_goal", "信息化") in [(f.kind, f.text) for f in result.findings]
+    assert result.goal_is_means is False
+    assert analyze("医院要全面信息化。", today=TODAY).goal_is_means is True
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "都" echoing a scope already named in the sentence is one finding, not two.
+        ("把所有审批事项都搬到线上。", [("sweeping_scope", "所有")]),
+        # A scope given with its count is closed.
+        ("涉及全国86家门店使用的POS。", []),
+        ("Replace the legacy MES across all three plants.", []),
+    ],
+)
+def test_it_reads_echoed_and_counted_scopes_as_one_or_none(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    found = [(k, t) for k, t in kinds_and_texts(text) if k == "sweeping_scope"]
+
+    assert [(k, t[: len(e)]) for (k, t), (_, e) in zip(found, expected, strict=False)] == expected
+    assert len(found) == len(expected)
+
+
+def test_it_keeps_a_lone_dou_as_a_sweeping_scope() -> None:
+    assert ("sweeping_scope", "都搬到线上") in kinds_and_texts("想把审批流程都搬到线上。")
+
+
+def test_it_reads_a_figure_after_before_or_after_as_a_time_window_not_a_measure() -> None:
+    found = kinds_and_texts("行情页在开盘前5分钟经常卡顿。")
+
+    assert ("unquantified_quality", "经常卡顿") in found or (
+        "unquantified_quality",
+        "卡顿",
+    ) in found
+
+
+def test_it_does_not_flag_an_open_budget_twice() -> None:
+    found = kinds_and_texts("CRM要全部打通，budget还没定。")
+
+    assert [k for k, _ in found if k in {"unbounded_budget", "open_ended"}] == ["unbounded_budget"]
+
+
+def test_it_does_not_read_the_writer_describing_itself_as_a_wish() -> None:
+    described = kinds_and_texts(
+        "We're a small team building a creator marketplace. Payments break."
+    )
+    wished = kinds_and_texts("We're a law firm and want a client portal.")
+
+    assert "means_as_goal" not in [k for k, _ in described]
+    assert "means_as_goal" in [k for k, _ in wished]
