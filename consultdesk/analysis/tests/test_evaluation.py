@@ -19,14 +19,25 @@ DEVELOPMENT_SPLITS = (
 # loses ground on it fails (corpus/README.md says which conventions differ); the other
 # metrics are held to their targets.
 DEV_K_FLOORS = {**TARGETS, "finding_precision": 0.82}
+# The final holdout, scored once and never tuned on (corpus/holdout.yaml has its score):
+# floors just under that score catch a change that loses ground on unseen text.
+HOLDOUT_FLOORS = {
+    "finding_recall": 0.86,
+    "finding_precision": 0.79,
+    "budget": 0.95,
+    "timeline": 0.95,
+    "category": 0.76,
+    "goal_is_means": 0.90,
+}
 
 
 def test_it_ships_at_least_two_hundred_labelled_messages() -> None:
-    counts = {name: len(load_corpus(corpus(name))) for name in (*DEVELOPMENT_SPLITS, "dev_k")}
+    names = (*DEVELOPMENT_SPLITS, "dev_k", "holdout")
+    counts = {name: len(load_corpus(corpus(name))) for name in names}
 
     assert counts == {
         "dev": 140, "dev_b": 70, "dev_c": 70, "dev_d": 60, "dev_e": 60, "dev_f": 58,
-        "dev_g": 90, "dev_h": 50, "dev_i": 40, "dev_j": 100, "dev_k": 90,
+        "dev_g": 90, "dev_h": 50, "dev_i": 40, "dev_j": 100, "dev_k": 90, "holdout": 100,
     }  # fmt: skip
 
 
@@ -43,6 +54,15 @@ def test_it_holds_the_floors_on_blind_split_k() -> None:
 
     shortfalls = {
         key: value for key, value in report.metrics().items() if value < DEV_K_FLOORS[key]
+    }
+    assert shortfalls == {}
+
+
+def test_it_holds_the_floors_on_the_final_holdout() -> None:
+    report = evaluate(load_corpus(corpus("holdout")), "holdout")
+
+    shortfalls = {
+        key: value for key, value in report.metrics().items() if value < HOLDOUT_FLOORS[key]
     }
     assert shortfalls == {}
 
