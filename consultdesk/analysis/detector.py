@@ -302,13 +302,20 @@ class GatedAlternation:
                 body = f"{start_filter}{body}"  # else the regex engine skips at C speed
             self._regexes.append(re.compile(body, flags))
             leading = _usable(gate_literals(leading_literals(pattern, flags), flags))
-            sets = [
-                literals
-                for literals in (
-                    _usable(gate_literals(found, flags)) for found in literal_sets(pattern, flags)
-                )
-                if literals is not None and literals != leading and _selective(literals)
-            ][: self._EXTRA_SETS]
+            # Other literal sets only where the leading one is common ("a", "个"): each
+            # literal looked for adds hits to every scan.
+            sets = (
+                []
+                if leading is not None and _selective(leading)
+                else [
+                    literals
+                    for literals in (
+                        _usable(gate_literals(found, flags))
+                        for found in literal_sets(pattern, flags)
+                    )
+                    if literals is not None and literals != leading and _selective(literals)
+                ][: self._EXTRA_SETS]
+            )
             if leading is not None:
                 for literal in leading:
                     leads.setdefault(literal, []).append(number)

@@ -224,7 +224,9 @@ def test_required_and_leading_literals_are_read_from_the_pattern() -> None:
         "such xy",
         "such xz",
     }
-    assert leading_literals(r"an? b") == {"a"}
+    assert leading_literals(r"an? b") == {"a b", "an b"}
+    assert leading_literals(r"(?:a|b)?c") == {"ac", "bc", "c"}
+    assert leading_literals(r"都(?=要|能)") == {"都要", "都能"}  # a look-ahead counts
     assert leading_literals(r"(?:a|)b") == {"ab", "b"}
     assert leading_literals(r"\d+ days") is None
     assert LiteralGate(r"Budget", re.IGNORECASE).admits("the BUDGET", "the budget")
