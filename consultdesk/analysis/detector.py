@@ -303,19 +303,22 @@ class GatedAlternation:
             self._regexes.append(re.compile(body, flags))
             leading = _usable(gate_literals(leading_literals(pattern, flags), flags))
             # Other literal sets only where the leading one is common ("a", "个"): each
-            # literal looked for adds hits to every scan.
-            sets = (
-                []
-                if leading is not None and _selective(leading)
-                else [
-                    literals
-                    for literals in (
-                        _usable(gate_literals(found, flags))
-                        for found in literal_sets(pattern, flags)
-                    )
-                    if literals is not None and literals != leading and _selective(literals)
-                ][: self._EXTRA_SETS]
-            )
+            # literal looked for adds hits to every scan. Without a leading set, the best
+            # set gates the search even when it is common.
+            others = [
+                literals
+                for literals in (
+                    _usable(gate_literals(found, flags)) for found in literal_sets(pattern, flags)
+                )
+                if literals is not None and literals != leading
+            ]
+            if leading is not None and _selective(leading):
+                sets = []
+            else:
+                sets = [literals for literals in others if _selective(literals)]
+                if leading is None and others and others[0] not in sets:
+                    sets.insert(0, others[0])
+                sets = sets[: self._EXTRA_SETS]
             if leading is not None:
                 for literal in leading:
                     leads.setdefault(literal, []).append(number)
@@ -324,12 +327,29 @@ class GatedAlternation:
                 self._searched.append(number)
             self._needs.append(frozenset(set_ids.setdefault(found, len(set_ids)) for found in sets))
         words = sorted({literal for found in set_ids for literal in found} | set(leads))
+        self._words = words
         self._index = LiteralIndex(words)
         # Per literal (by index): the sets it belongs to, the alternatives it may start.
         self._word_sets = [
             tuple(set_id for found, set_id in set_ids.items() if word in found) for word in words
         ]
         self._word_leads = [tuple(leads.get(word, ())) for word in words]
+
+    def gate(self, number: int) -> str:
+        """How alternative ``number`` is gated, for people tuning the lexicon."""
+        leads = sorted(
+            word
+            for word, owners in zip(self._words, self._word_leads, strict=True)
+            if number in owners
+        )
+        others = len(self._needs[number]) - (1 if leads else 0)
+        if not leads:
+            if not others:
+                return "searched in every text: no literal gate"
+            return f"searched in texts holding one of each of {others} literal set(s)"
+        weak = "" if _selective(frozenset(leads)) else "common "
+        shown = ", ".join(repr(word) for word in leads[:6]) + (", ..." if len(leads) > 6 else "")
+        return f"tried at the {weak}leading literals {shown}; {others} other literal set(s)"
 
     def _pairs(self, text: str, lowered: str | None) -> tuple[list[tuple[int, int]], list[int]]:
         """(start, alternative) pairs to try with ``match``, and alternatives to search."""
