@@ -1,6 +1,7 @@
 """Speed of consultdesk.analysis: per-message latency, throughput and cold start.
 
     .venv/bin/python bench/analysis_bench.py [--rounds 5]
+    .venv/bin/python bench/analysis_bench.py --patterns   # the costliest phrase entries
 
 Not a test: numbers depend on the machine. Messages are the shipped labelled corpus:
 messages of one language (Chinese, English, mixed) run together and cut into 500-character
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -96,13 +98,79 @@ def cold_start(runs: int, *, empty_cache: bool) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
+class _TimedRegex:
+    """A compiled regex that adds the time of its match() and search() calls to a total."""
+
+    def __init__(self, regex: re.Pattern[str], totals: dict[str, list[float]]) -> None:
+        self._regex, self._total = regex, totals.setdefault(regex.pattern, [0.0, 0.0])
+
+    def match(self, text: str, position: int = 0) -> re.Match[str] | None:
+        started = time.thread_time()
+        found = self._regex.match(text, position)
+        self._total[0] += time.thread_time() - started
+        self._total[1] += 1
+        return found
+
+    def search(self, text: str, position: int = 0) -> re.Match[str] | None:
+        started = time.thread_time()
+        found = self._regex.search(text, position)
+        self._total[0] += time.thread_time() - started
+        self._total[1] += 1
+        return found
+
+
+def costly_patterns(messages: list[str], top: int = 15) -> list[dict[str, object]]:
+    """Phrase entries by the time their regexes take on the bench messages, with their gate.
+
+    For the lexicon's owner: an entry whose literal gate is common (one Chinese character,
+    a short English word) is tried at each of its places; a literal of its own (three or more
+    letters, two or more Chinese characters) makes it cheap again.
+    """
+    from consultdesk.analysis import default_engine
+    from consultdesk.analysis.detector import GatedAlternation
+
+    detector = default_engine()._detector
+    totals: dict[str, list[float]] = {}
+    entries: dict[str, tuple[str, str]] = {}
+    for scanner, names, _latin in detector._patterns:
+        if not isinstance(scanner, GatedAlternation):
+            continue
+        for number, regex in enumerate(scanner._regexes):
+            entry = list(names.values())[number]
+            entries[regex.pattern] = (entry.pattern or "", scanner.gate(number))
+        scanner._regexes = [_TimedRegex(regex, totals) for regex in scanner._regexes]  # type: ignore[misc]
+    try:
+        for message in messages:
+            analyze(message, today=TODAY)
+    finally:
+        for scanner, _names, _latin in detector._patterns:
+            if isinstance(scanner, GatedAlternation):
+                scanner._regexes = [regex._regex for regex in scanner._regexes]  # type: ignore[attr-defined]
+    ranked = sorted(totals.items(), key=lambda item: -item[1][0])[:top]
+    return [
+        {
+            "us_per_message": round(seconds / len(messages) * 1e6, 2),
+            "tries_per_message": round(calls / len(messages), 2),
+            "gate": entries[pattern][1],
+            "pattern": entries[pattern][0],
+        }
+        for pattern, (seconds, calls) in ranked
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--cold-runs", type=int, default=5)
+    parser.add_argument("--patterns", action="store_true", help="the costliest phrase entries")
     arguments = parser.parse_args()
     load_at_start = os.getloadavg()[0]
     messages = corpus_messages()
+    if arguments.patterns:
+        for _ in range(2):  # warm-up, then measured
+            found = costly_patterns(messages)
+        print(json.dumps(found, indent=2, ensure_ascii=False))
+        return 0
     cold_start(1, empty_cache=False)  # fills the per-user cache if this is the first run
     speed = latency_and_throughput(messages, arguments.rounds)
     filled_wall, filled_cpu = cold_start(arguments.cold_runs, empty_cache=False)

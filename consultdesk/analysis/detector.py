@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import bisect
-import heapq
 import re
 import re._parser as _parser
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
-
-import ahocorasick
 
 from .lexicon import TermEntry
 from .matching import (
@@ -23,7 +19,15 @@ from .matching import (
 )
 from .model import Severity
 from .numbers import CHINESE_NUMERAL_CHARS
-from .scanning import LiteralGate, lowered_for_gates, opens_slowly, with_start_filter
+from .scanning import (
+    LiteralIndex,
+    gate_literals,
+    leading_literals,
+    literal_sets,
+    lowered_for_gates,
+    opens_slowly,
+    with_start_filter,
+)
 from .segmentation import BoundaryChecker
 
 _NUMBER_AHEAD = re.compile(
@@ -315,35 +319,33 @@ class SingleRegex:
         return self._regex.finditer(text)
 
 
-# Tries at a literal's places before the alternative is searched instead: a few for
-# case-sensitive patterns (the regex engine searches their literal at C speed), more for
-# case-insensitive ones (searched position by position).
-_MAX_TRIES = 3
-_MAX_TRIES_IGNORING_CASE = 12
-
-
 class GatedAlternation:
     """finditer() of ``(?P<p0>A0)|(?P<p1>A1)|...`` that tries only alternatives that can match.
 
-    Every alternative is compiled on its own, and its literals go into one Aho-Corasick
-    automaton: the literals every match starts with (``scanning.leading_literals``), else
-    those every match contains (``scanning.required_literals``). A text is scanned once
-    for all literals; an alternative with none present is skipped, one that must start
-    with a literal is tried only where one starts (``regex.match``), others are searched.
-    The matches are merged as the single alternation would produce them: the leftmost
-    start, and at the same start the earlier alternative. So the cost grows with what a
-    text can match, not with the size of the lexicon.
+    Every alternative is compiled on its own. From its parsed pattern come literal sets of
+    which every match holds one of each (``scanning.literal_sets``): the literals every
+    match starts with, if known (``scanning.leading_literals``), and the best one or two
+    other sets. All of them go into one Aho-Corasick automaton; a text is scanned once.
+    An alternative is tried only when each of its sets is present: one that must start with
+    a literal only where one starts (``regex.match``), others are searched. The matches are
+    merged as the single alternation would produce them: the leftmost start, and at the
+    same start the earlier alternative. So the cost grows with what a text can match, not
+    with the size of the lexicon.
     """
+
+    _EXTRA_SETS = 2  # required literal sets checked besides the leading one
 
     def __init__(self, alternatives: list[tuple[str, TermEntry]], flags: int, *, bounded: bool):
         self._ignore_case = bool(flags & re.IGNORECASE)
-        self._max_tries = _MAX_TRIES_IGNORING_CASE if self._ignore_case else _MAX_TRIES
         self._regexes: list[re.Pattern[str]] = []
-        self._leading: list[bool] = []
-        self._always: list[int] = []  # alternatives without known literals: always searched
-        literal_owners: dict[str, set[int]] = {}
+        set_ids: dict[frozenset[str], int] = {}
+        # Per alternative: the set ids that must all be present.
+        self._needs: list[frozenset[int]] = []
+        self._searched: list[int] = []  # alternatives without leading literals
+        leads: dict[str, list[int]] = {}  # literal -> alternatives that may start with it
         for number, (name, entry) in enumerate(alternatives):
-            body = f"(?P<{name}>{entry.pattern})"
+            pattern = entry.pattern or ""
+            body = f"(?P<{name}>{pattern})"
             starts = first_characters(body)
             start_filter = f"(?={starts})" if starts else ""
             if bounded:
@@ -352,95 +354,137 @@ class GatedAlternation:
             elif opens_slowly(body, flags):
                 body = f"{start_filter}{body}"  # else the regex engine skips at C speed
             self._regexes.append(re.compile(body, flags))
-            literals = LiteralGate(entry.pattern or "", flags, leading=True).literals
-            self._leading.append(literals is not None)
-            if literals is None:
-                literals = LiteralGate(entry.pattern or "", flags).literals
-            if literals is None:
-                self._always.append(number)
-                continue
-            for literal in literals:
-                literal_owners.setdefault(literal, set()).add(number)
-        self._automaton: Any = ahocorasick.Automaton()
-        for literal, numbers in literal_owners.items():
-            self._automaton.add_word(literal, (len(literal), tuple(sorted(numbers))))
-        self._has_literals = bool(literal_owners)
-        if self._has_literals:
-            self._automaton.make_automaton()
+            leading = _usable(gate_literals(leading_literals(pattern, flags), flags))
+            # Other literal sets only where the leading one is common ("a", "个"): each
+            # literal looked for adds hits to every scan. Without a leading set, the best
+            # set gates the search even when it is common.
+            others = [
+                literals
+                for literals in (
+                    _usable(gate_literals(found, flags)) for found in literal_sets(pattern, flags)
+                )
+                if literals is not None and literals != leading
+            ]
+            if leading is not None and _selective(leading):
+                sets = []
+            else:
+                sets = [literals for literals in others if _selective(literals)]
+                if leading is None and others and others[0] not in sets:
+                    sets.insert(0, others[0])
+                sets = sets[: self._EXTRA_SETS]
+            if leading is not None:
+                for literal in leading:
+                    leads.setdefault(literal, []).append(number)
+                sets.append(leading)
+            else:
+                self._searched.append(number)
+            self._needs.append(frozenset(set_ids.setdefault(found, len(set_ids)) for found in sets))
+        words = sorted({literal for found in set_ids for literal in found} | set(leads))
+        self._words = words
+        self._index = LiteralIndex(words)
+        # Per literal (by index): the sets it belongs to, the alternatives it may start.
+        self._word_sets = [
+            tuple(set_id for found, set_id in set_ids.items() if word in found) for word in words
+        ]
+        self._word_leads = [tuple(leads.get(word, ())) for word in words]
 
-    def _candidates(self, text: str, lowered: str | None) -> dict[int, list[int]] | None:
-        """Start positions of each alternative's literals; None: try every alternative."""
+    def gate(self, number: int) -> str:
+        """How alternative ``number`` is gated, for people tuning the lexicon."""
+        leads = sorted(
+            word
+            for word, owners in zip(self._words, self._word_leads, strict=True)
+            if number in owners
+        )
+        others = len(self._needs[number]) - (1 if leads else 0)
+        if not leads:
+            if not others:
+                return "searched in every text: no literal gate"
+            return f"searched in texts holding one of each of {others} literal set(s)"
+        weak = "" if _selective(frozenset(leads)) else "common "
+        shown = ", ".join(repr(word) for word in leads[:6]) + (", ..." if len(leads) > 6 else "")
+        return f"tried at the {weak}leading literals {shown}; {others} other literal set(s)"
+
+    def _pairs(self, text: str, lowered: str | None) -> tuple[list[tuple[int, int]], list[int]]:
+        """(start, alternative) pairs to try with ``match``, and alternatives to search."""
         if self._ignore_case and lowered is None:
             lowered = lowered_for_gates(text)
             if lowered is None:  # exotic case mappings: no substring shortcut
-                return None
+                return [], list(range(len(self._regexes)))
         haystack = lowered if self._ignore_case and lowered is not None else text
-        found: dict[int, list[int]] = {number: [] for number in self._always}
-        if self._has_literals:
-            for end, (length, numbers) in self._automaton.iter(haystack):
-                for number in numbers:
-                    found.setdefault(number, []).append(end - length + 1)
-        return found
+        found = self._index.all(haystack)
+        seen = {word for word, _start, _end in found}
+        present: set[int] = set()
+        for word in seen:
+            present.update(self._word_sets[word])
+        needs, word_leads = self._needs, self._word_leads
+        # Per literal seen: the alternatives it may start whose literal sets are all present.
+        allowed = {
+            word: [number for number in word_leads[word] if needs[number] <= present]
+            for word in seen
+            if word_leads[word]
+        }
+        pairs = {(start, number) for word, start, _end in found for number in allowed.get(word, ())}
+        searched = [number for number in self._searched if needs[number] <= present]
+        return sorted(pairs), searched
 
     def finditer(self, text: str, lowered: str | None) -> Iterator[re.Match[str]]:
-        candidates = self._candidates(text, lowered)
-        if candidates is None:
-            candidates = {number: [] for number in range(len(self._regexes))}
-            leading = [False] * len(self._regexes)
-        else:
-            leading = self._leading
-        # One cursor per alternative: its next match at or after ``position``.
-        # An alternative whose literal is everywhere (a common character) is searched
-        # instead: the regex engine's own literal search beats many single tries.
-        cursors = [
-            _Cursor(
-                self._regexes[number],
-                sorted(set(starts)) if leading[number] and len(starts) <= self._max_tries else None,
-            )
-            for number, starts in sorted(candidates.items())
-        ]
-        # The next match of every alternative, smallest (start, alternative) first: the
-        # leftmost match, and at the same start the earlier alternative.
-        heap: list[tuple[int, int, re.Match[str]]] = []
-        for number, cursor in enumerate(cursors):
-            match = cursor.next(text, 0)
+        pairs, searched = self._pairs(text, lowered)
+        regexes = self._regexes
+        # The next match of each searched alternative: (start, alternative, match).
+        pending: list[tuple[int, int, re.Match[str]]] = []
+        for number in searched:
+            match = regexes[number].search(text)
             if match is not None:
-                heap.append((match.start(), number, match))
-        heapq.heapify(heap)
-        while heap:
-            _start, number, best = heapq.heappop(heap)
-            yield best
-            position = best.end()  # alternatives never match empty (checked by the caller)
-            # Alternatives whose next match overlaps this one move on past it.
-            moved = [number]
-            while heap and heap[0][0] < position:
-                moved.append(heapq.heappop(heap)[1])
-            for number in moved:
-                match = cursors[number].next(text, position)
-                if match is not None:
-                    heapq.heappush(heap, (match.start(), number, match))
+                pending.append((match.start(), number, match))
+        position = index = 0
+        lead: tuple[int, int, re.Match[str]] | None = None
+        while True:
+            if lead is None or lead[0] < position:
+                # The first pair at or after ``position`` that matches: the leftmost match of
+                # the alternatives that start with literals (a pair that failed once fails
+                # again: a match at a fixed place does not depend on where the scan is).
+                lead = None
+                while index < len(pairs):
+                    start, number = pairs[index]
+                    index += 1
+                    if start >= position:
+                        match = regexes[number].match(text, start)
+                        if match is not None:
+                            lead = (start, number, match)
+                            break
+            if pending:
+                for slot, (start, number, match) in enumerate(pending):
+                    if start < position:
+                        again = regexes[number].search(text, position)
+                        pending[slot] = (again.start(), number, again) if again else (-1, 0, match)
+                pending = [item for item in pending if item[0] >= 0]
+            best = lead
+            for item in pending:
+                if best is None or item[:2] < best[:2]:
+                    best = item
+            if best is None:
+                return
+            yield best[2]
+            position = best[2].end()  # alternatives never match empty (checked by the caller)
 
 
-class _Cursor:
-    """Matches of one alternative, from a position on: at its literals' starts, or searched."""
+def _selective(literals: frozenset[str]) -> bool:
+    """Whether a literal set is rare enough in text to be worth looking for: each literal
+    has at least three letters or digits, or two other (e.g. Chinese) characters."""
+    return all(
+        sum(1 if char.isascii() else 2 for char in literal if char.isalnum()) >= 3
+        for literal in literals
+    )
 
-    def __init__(self, regex: re.Pattern[str], starts: list[int] | None) -> None:
-        self._regex = regex
-        self._starts = starts
-        self._index = 0
 
-    def next(self, text: str, position: int) -> re.Match[str] | None:
-        if self._starts is None:
-            return self._regex.search(text, position)
-        starts, match_at = self._starts, self._regex.match
-        while self._index < len(starts):
-            start = starts[self._index]
-            self._index += 1
-            if start >= position:
-                match = match_at(text, start)
-                if match is not None:
-                    return match
+def _usable(literals: frozenset[str] | None) -> frozenset[str] | None:
+    """Literal sets an automaton can hold (no surrogates or U+FFFD: see LiteralIndex)."""
+    if literals is None or any(
+        "\ufffd" in literal or any("\ud800" <= char <= "\udfff" for char in literal)
+        for literal in literals
+    ):
         return None
+    return literals
 
 
 def _may_match_empty(pattern: str, flags: int) -> bool:

@@ -13,9 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
-import ahocorasick
-
-from .scanning import lowered_for_gates
+from .scanning import LiteralIndex, lowered_for_gates
 
 Payload = TypeVar("Payload")
 
@@ -93,57 +91,48 @@ class LiteralScan:
 
     With ``bounded``, those of ``ASCII_BOUNDARY_BEFORE + trie_regex(words) +
     ASCII_BOUNDARY_AFTER`` (the longest word at a position that ends at a boundary).
-    Case-sensitive. Up to a few hundred words the trie-shaped regex is fastest; beyond,
-    its cost grows with the number of words (the regex engine tries a position's
-    first-character alternatives one by one), so larger lists are found with one
-    Aho-Corasick scan, whose cost grows only with the hits.
+    Case-sensitive. A trie-shaped regex costs time at every position where a word can
+    start, and more the more words start with different characters (the regex engine tries
+    a position's first-character alternatives one by one); one Aho-Corasick scan
+    (``scanning.LiteralIndex``) costs the same per character whatever the lexicon's size,
+    so it is used from a few dozen words on.
     """
 
-    AUTOMATON_FROM = 800  # words; measured on the shipped corpus (docs/analysis.md, Speed)
+    AUTOMATON_FROM = 64  # words; measured on the shipped corpus (docs/analysis.md, Speed)
 
     def __init__(self, words: set[str], *, bounded: bool) -> None:
         self._bounded = bounded
         self._regex: re.Pattern[str] | None = None
-        self._automaton: Any = None
+        self._index: LiteralIndex | None = None
         if len(words) < self.AUTOMATON_FROM:
             self._regex = re.compile(bounded_trie_regex(words) if bounded else trie_regex(words))
             return
-        self._automaton = ahocorasick.Automaton()
-        for word in words:
-            self._automaton.add_word(word, len(word))
-        self._automaton.make_automaton()
+        self._index = LiteralIndex(sorted(words), longest=not bounded)
 
     def finditer(self, text: str) -> list[tuple[int, int]]:
         if self._regex is not None:
             if self._bounded:  # see bounded_trie_regex: one leading space, group 1
                 return [(m.start(1) - 1, m.end(1) - 1) for m in self._regex.finditer(" " + text)]
             return [match.span() for match in self._regex.finditer(text)]
-        lengths: dict[int, list[int]] = {}
-        for end, length in self._automaton.iter(text):
-            start = end - length + 1
-            if start in lengths:
-                lengths[start].append(length)
+        index = self._index
+        assert index is not None
+        if not self._bounded:
+            return [(start, end) for _word, start, end in index.leftmost_longest(text)]
+        # Every occurrence; keep, at each start with a boundary before it, the longest word
+        # that ends at a boundary, leftmost first and without overlaps.
+        ends: dict[int, list[int]] = {}
+        for _word, start, end in index.all(text):
+            if start in ends:
+                ends[start].append(end)
             else:
-                lengths[start] = [length]
+                ends[start] = [end]
         spans: list[tuple[int, int]] = []
         last_end = 0
-        for start in sorted(lengths):
-            if start < last_end:
+        for start in sorted(ends):
+            if start < last_end or not _boundary_before(text, start):
                 continue
-            if not self._bounded:
-                end = start + max(lengths[start])
-            elif _boundary_before(text, start):
-                end = next(
-                    (
-                        start + length
-                        for length in sorted(lengths[start], reverse=True)
-                        if _boundary_after(text, start + length)
-                    ),
-                    -1,
-                )
-                if end < 0:
-                    continue
-            else:
+            end = max((end for end in ends[start] if _boundary_after(text, end)), default=-1)
+            if end < 0:
                 continue
             spans.append((start, end))
             last_end = end

@@ -29,10 +29,68 @@ import re._parser as _parser  # the stdlib's own regex parser
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-import ahocorasick
+import ahocorasick_rs
 
 _MAXREPEAT = _constants.MAXREPEAT
 _WHITESPACE_STAR = ("MAX_REPEAT", "IN", "CATEGORY_SPACE")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class LiteralIndex:
+    """Where a set of literals occur in a text: one Aho-Corasick scan (``ahocorasick_rs``).
+
+    Its cost per character hardly depends on how many literals there are or how many
+    characters they can start with (pyahocorasick looks a node's children up one by one:
+    ~10x slower on Chinese text with hundreds of first characters). The contiguous NFA
+    is used, not the DFA: within a whole analysis (other scans in between) its compact
+    table stays in the CPU cache, and it measured ~40% faster than the DFA there, though
+    slower in a loop of scans alone. Offsets are character offsets. The automaton is
+    immutable: thread-safe.
+    """
+
+    def __init__(self, words: Sequence[str], *, longest: bool = False) -> None:
+        """With ``longest``: ``leftmost_longest`` gives the leftmost, then longest, match,
+        without overlaps (what a trie-shaped regex's ``finditer`` gives)."""
+        self.words = tuple(words)
+        if any(not word or _SURROGATE.search(word) or "\ufffd" in word for word in self.words):
+            raise ValueError("literals must be non-empty, without surrogates or U+FFFD")
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            self.words,
+            matchkind=(
+                ahocorasick_rs.MatchKind.LeftmostLongest
+                if longest
+                else ahocorasick_rs.MatchKind.Standard
+            ),
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+            store_patterns=False,
+        )
+        self._longest = longest
+
+    def all(self, text: str) -> list[tuple[int, int, int]]:
+        """Every occurrence, overlaps included: (word index, start, end), by end."""
+        if self._longest:
+            raise TypeError("built for leftmost_longest")
+        return self._find(text, overlapping=True)
+
+    def leftmost_longest(self, text: str) -> list[tuple[int, int, int]]:
+        return self._find(text, overlapping=False)
+
+    def _find(self, text: str, *, overlapping: bool) -> list[tuple[int, int, int]]:
+        if not self.words:
+            return []
+        try:
+            found: list[tuple[int, int, int]] = self._automaton.find_matches_as_indexes(
+                text, overlapping=overlapping
+            )
+        except UnicodeEncodeError:
+            # Lone surrogates cannot be encoded: stand-ins of the same length that no
+            # literal contains keep every other match and every offset.
+            found = self._automaton.find_matches_as_indexes(
+                _SURROGATE.sub("\ufffd", text), overlapping=overlapping
+            )
+        return found
 
 
 class AnchoredScan:
@@ -238,7 +296,8 @@ def required_literals(pattern: str, flags: int = 0) -> set[str] | None:
 
 
 def leading_literals(pattern: str, flags: int = 0) -> set[str] | None:
-    """Literals one of which every match of ``pattern`` starts with, or None if unknown."""
+    """Literals one of which the text starts with wherever ``pattern`` matches (a leading
+    look-ahead counts), or None if unknown."""
     try:
         parsed = _parser.parse(pattern, flags)
     except re.error:
@@ -246,38 +305,79 @@ def leading_literals(pattern: str, flags: int = 0) -> set[str] | None:
     return _leading(list(parsed))
 
 
+_MAX_PREFIXES = 128
+
+
 def _leading(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
-    run = ""
+    found, _complete = _prefixes(items)
+    return found if found and all(found) else None
+
+
+def _prefixes(items: Sequence[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
+    """(strings one of which the text starts with where the sequence matches, whether each
+    is a whole match). The parser folds common prefixes ("some|such" is "s" then "ome|uch"), so
+    a run of literals is carried into the group or class that follows it."""
+    prefixes = {""}
     for opcode, argument in items:
         name = str(opcode)
         if name == "LITERAL":
-            run += chr(argument)
+            prefixes = {prefix + chr(argument) for prefix in prefixes}
             continue
-        if run:
-            return {run}
+        if name == "ASSERT" and argument[0] == 1:
+            # A look-ahead: the text here starts with what it matches, so it may extend
+            # the prefixes, though the match itself goes on without them.
+            found, _complete = _prefixes(list(argument[1]))
+            if found is None or not all(found) or len(prefixes) * len(found) > _MAX_PREFIXES:
+                if prefixes == {""}:
+                    continue
+                return prefixes, False
+            return {prefix + suffix for prefix in prefixes for suffix in found}, False
         if name in {"AT", "ASSERT", "ASSERT_NOT"}:
-            continue  # zero width: the next item starts the match
+            if prefixes == {""}:
+                continue  # zero width before anything: the next item starts the match
+            return prefixes, False
         if name == "SUBPATTERN":
-            return _leading(list(argument[-1]))
-        if name == "BRANCH":
-            union: set[str] = set()
+            found, complete = _prefixes(list(argument[-1]))
+        elif name == "BRANCH":
+            found, complete = set(), True
             for branch in argument[1]:
-                found = _leading(list(branch))
-                if not found:
-                    return None
-                union |= found
-            return union
-        if name in {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"} and argument[0] >= 1:
-            return _leading(list(argument[2]))
-        if name == "IN":
-            return _item_literals(name, argument)
-        return None
-    return {run} if run else None
+                branch_found, branch_complete = _prefixes(list(branch))
+                if branch_found is None:
+                    found = None
+                    break
+                found |= branch_found
+                complete = complete and branch_complete
+        elif name in {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"} and argument[0] >= 1:
+            found, complete = _prefixes(list(argument[2]))
+            complete = complete and argument[0] == argument[1] == 1
+        elif name in {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"} and argument[1] == 1:
+            # Optional ("an?", "(?:一个|个)?"): its prefixes, or nothing.
+            found, complete = _prefixes(list(argument[2]))
+            if found is not None:
+                found = found | {""}
+        elif name == "IN":
+            found, complete = _item_literals(name, argument), True
+        else:
+            found, complete = None, False
+        if found is None or len(prefixes) * len(found) > _MAX_PREFIXES:
+            return (prefixes if prefixes != {""} else None), False
+        prefixes = {prefix + suffix for prefix in prefixes for suffix in found}
+        if not complete:
+            return prefixes, False
+    return prefixes, True
 
 
 def _sequence_literals(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
     """The best literal set among the items of a sequence (each item is mandatory)."""
     best: set[str] | None = None
+    for candidate in _sequence_candidates(items):
+        if best is None or _score(candidate) > _score(best):
+            best = candidate
+    return best
+
+
+def _sequence_candidates(items: Sequence[tuple[Any, Any]]) -> list[set[str]]:
+    """A literal set for each mandatory item (or run of literals) of a sequence that has one."""
     run = ""
     candidates: list[set[str]] = []
     for opcode, argument in items:
@@ -293,10 +393,28 @@ def _sequence_literals(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
             candidates.append(found)
     if run:
         candidates.append({run})
-    for candidate in candidates:
-        if best is None or _score(candidate) > _score(best):
-            best = candidate
-    return best
+    return candidates
+
+
+def literal_sets(pattern: str, flags: int = 0) -> list[set[str]]:
+    """Literal sets of which every match of ``pattern`` contains one of each, best first."""
+    try:
+        parsed = _parser.parse(pattern, flags)
+    except re.error:
+        return []
+    return sorted(_sequence_candidates(list(parsed)), key=_score, reverse=True)
+
+
+def gate_literals(literals: set[str] | None, flags: int) -> frozenset[str] | None:
+    """``literals`` as substring tests see them: lower-cased for case-insensitive patterns
+    (tested against ``lowered_for_gates(text)``); None when they cannot be used so."""
+    if literals is None or not literals:
+        return None
+    if flags & re.IGNORECASE:
+        if any(_EXOTIC_CASE.search(literal) for literal in literals):
+            return None
+        return frozenset(literal.lower() for literal in literals)
+    return frozenset(literals)
 
 
 def _score(literals: set[str]) -> tuple[int, int]:
@@ -463,15 +581,12 @@ class CaselessScan:
             self._lower = with_start_filter(pattern, flags & ~re.IGNORECASE)
         else:
             self._regex = with_start_filter(pattern, self._flags)
-        self._anchors: Any = None
+        self._anchors: LiteralIndex | None = None
         self._before = before
         if anchors and self._lower is not None:
             if _parser.parse(pattern, flags).getwidth()[0] == 0:
                 raise ValueError("an anchored pattern must not match empty text")
-            self._anchors = ahocorasick.Automaton()
-            for word in anchors:
-                self._anchors.add_word(word, len(word))
-            self._anchors.make_automaton()
+            self._anchors = LiteralIndex(tuple(anchors))
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -489,7 +604,7 @@ class CaselessScan:
         found_matches = (
             self._lower.finditer(lowered)
             if self._anchors is None
-            else self._windowed(lowered, self._lower.match)
+            else self._windowed(lowered, self._anchors, self._lower.match)
         )
         for found in found_matches:
             # The same match, taken again from the original text for its groups' words.
@@ -500,7 +615,10 @@ class CaselessScan:
             yield match
 
     def _windowed(
-        self, lowered: str, match_at: Callable[[str, int], re.Match[str] | None]
+        self,
+        lowered: str,
+        anchors: LiteralIndex,
+        match_at: Callable[[str, int], re.Match[str] | None],
     ) -> Iterator[re.Match[str]]:
         """finditer() by trying the pattern only in the windows before its anchors.
 
@@ -509,7 +627,7 @@ class CaselessScan:
         never decreases as ``q`` grows, so the leftmost match is the first position of
         the windows ``[_back(q), q]`` (in order) where the pattern matches.
         """
-        starts = sorted({end - length + 1 for end, length in self._anchors.iter(lowered)})
+        starts = sorted({start for _word, start, _end in anchors.all(lowered)})
         position = tried = index = 0
         while index < len(starts):
             anchor = starts[index]

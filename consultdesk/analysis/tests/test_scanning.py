@@ -213,7 +213,21 @@ def test_literal_scans_find_what_the_trie_regexes_find(words: set[str], text: st
 
 def test_required_and_leading_literals_are_read_from_the_pattern() -> None:
     assert required_literals(r"(?:a few|several) (?:hundred|thousand)") == {"hundred", "thousand"}
-    assert leading_literals(r"(?<!x)(?:a few|several) hundred") == {"a few", "several"}
+    assert leading_literals(r"(?<!x)(?:a few|several) hundred") == {
+        "a few hundred",
+        "several hundred",
+    }
+    # The parser folds common prefixes ("s" + "ome|uch"); the run goes on into the group.
+    assert leading_literals(r"(?:some|such) x(?:y|z)+") == {
+        "some xy",
+        "some xz",
+        "such xy",
+        "such xz",
+    }
+    assert leading_literals(r"an? b") == {"a b", "an b"}
+    assert leading_literals(r"(?:a|b)?c") == {"ac", "bc", "c"}
+    assert leading_literals(r"都(?=要|能)") == {"都要", "都能"}  # a look-ahead counts
+    assert leading_literals(r"(?:a|)b") == {"ab", "b"}
     assert leading_literals(r"\d+ days") is None
     assert LiteralGate(r"Budget", re.IGNORECASE).admits("the BUDGET", "the budget")
 
