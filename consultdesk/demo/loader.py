@@ -197,19 +197,34 @@ def _is_chinese(case: DemoCase) -> bool:
     return any("\u4e00" <= character <= "\u9fff" for character in case.message)
 
 
+def _unstopped(sentence: str) -> str:
+    """The sentence without its full stop, to be asked back as a question."""
+    return sentence.rstrip().rstrip("。.！!")
+
+
 def _meeting_notes(case: DemoCase) -> list[tuple[str, str, str, str]]:
     """Listen, restate the core goal (the client agrees), the case's own notes, and one
     question the client will come back on."""
     if _is_chinese(case):
         return [
             (EntryKind.LISTEN, case.message, "", ""),
-            (EntryKind.CONFIRM, f"我理解您的核心需求是：{case.core_goal}，对吗？", "yes", ""),
+            (
+                EntryKind.CONFIRM,
+                f"我理解您的核心需求是：{_unstopped(case.core_goal)}，对吗？",
+                "yes",
+                "",
+            ),
             *case.meeting,
             (EntryKind.ASK, "这个问题每天大概影响多少用户？", "", ""),
         ]
     return [
         (EntryKind.LISTEN, case.message, "", ""),
-        (EntryKind.CONFIRM, f"So the core need is: {case.core_goal} — right?", "yes", ""),
+        (
+            EntryKind.CONFIRM,
+            f"So the core need is: {_unstopped(case.core_goal)} — right?",
+            "yes",
+            "",
+        ),
         *case.meeting,
         (EntryKind.ASK, "How many users does this affect on a typical day?", "", ""),
     ]
