@@ -2,6 +2,8 @@
 
 consultdesk serve --port 8765 &   (on a database with `consultdesk demo` loaded)
 python scripts/screenshots.py http://127.0.0.1:8765 docs/screenshots
+
+Chinese needs a CJK font on the machine (Debian: apt-get install fonts-noto-cjk).
 """
 
 from __future__ import annotations
@@ -39,6 +41,15 @@ def main(base: str, target: Path) -> None:
             page.click("ol.rows li.row a >> nth=0")
             page.wait_for_load_state()
             page.screenshot(path=str(target / f"consultation-{name}.png"), full_page=False)
+            if name == "zh":  # the education story: its meeting and its requirement summary
+                page.goto(f"{base}/consultations/1/meetings/1/")
+                page.wait_for_selector("[data-meeting][data-ready]")
+                page.screenshot(path=str(target / "meeting-zh.png"))
+                page.goto(f"{base}/consultations/1/summary/")
+                if not page.locator(".versions li a").count():  # draft it the first time
+                    page.click("form[action$='/summary/draft/'] button")
+                    page.wait_for_selector(".versions li a")
+                page.screenshot(path=str(target / "summary-zh.png"))
             context.close()
         browser.close()
 

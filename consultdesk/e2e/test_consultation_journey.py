@@ -177,7 +177,7 @@ def _journey(page: Any, base: str) -> None:
 
     # The summary, drafted, sent as a signed link; the client confirms on a phone.
     page.click(f"form[action='/consultations/{pk}/summary/draft/'] button")
-    page.wait_for_selector(".versions li")
+    page.wait_for_selector(".versions li a")
     page.click(f"form[action='/consultations/{pk}/summary/1/send/'] button")
     link = page.input_value("#client-link")
     client = page.context.browser.new_context(
