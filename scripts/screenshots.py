@@ -14,6 +14,7 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from consultdesk.e2e.browser import CHROMIUM, CHROMIUM_FLAGS
+from consultdesk.e2e.meeting import keys_ready
 
 PASSWORD = "demo-consultdesk-2026"  # noqa: S105 (the published demo login)
 
@@ -43,7 +44,7 @@ def main(base: str, target: Path) -> None:
             page.screenshot(path=str(target / f"consultation-{name}.png"), full_page=False)
             if name == "zh":  # the education story: its meeting and its requirement summary
                 page.goto(f"{base}/consultations/1/meetings/1/")
-                page.wait_for_selector("[data-meeting][data-ready]")
+                keys_ready(page)
                 page.screenshot(path=str(target / "meeting-zh.png"))
                 page.goto(f"{base}/consultations/1/summary/")
                 if not page.locator(".versions li a").count():  # draft it the first time

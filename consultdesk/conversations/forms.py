@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -31,8 +33,12 @@ class MeetingForm(forms.Form):
     )
 
 
+# A note's key, made by the browser (random hex) or by the form without JavaScript.
+ENTRY_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
 class EntryForm(forms.Form):
-    key = forms.RegexField(regex=r"^[A-Za-z0-9_-]{8,64}$", max_length=64)
+    key = forms.RegexField(regex=rf"^{ENTRY_KEY.pattern}$", max_length=64)
     kind = forms.ChoiceField(choices=EntryKind.choices)
     text = forms.CharField(max_length=4000)
     reply = forms.ChoiceField(choices=ConfirmReply.choices, required=False)

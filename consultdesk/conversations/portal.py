@@ -32,6 +32,17 @@ def _refused(request: HttpRequest, state: LinkState) -> HttpResponse:
     )
 
 
+def _granted(
+    request: HttpRequest, token: str, *, bare: bool = False
+) -> SummaryVersion | HttpResponse:
+    """The version the link grants, or the answer to a bad link (the refusal page, or
+    only its status for the page's script); a refused link changes nothing."""
+    check = token_check(token, now=timezone.now())
+    if check.state == LinkState.VALID and check.version is not None:
+        return check.version
+    return HttpResponse(status=STATUS_FOR[check.state]) if bare else _refused(request, check.state)
+
+
 def _page(
     request: HttpRequest,
     token: str,
@@ -59,10 +70,10 @@ def _page(
 @require_safe
 def portal_summary(request: HttpRequest, token: str) -> HttpResponse:
     """The page; a GET or HEAD records no view (a link preview is not the client)."""
-    check = token_check(token, now=timezone.now())
-    if check.state != LinkState.VALID or check.version is None:
-        return _refused(request, check.state)
-    return _page(request, token, check.version)
+    version = _granted(request, token)
+    if isinstance(version, HttpResponse):
+        return version
+    return _page(request, token, version)
 
 
 PREFETCH_HEADERS = ("HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_PURPOSE", "HTTP_X_MOZ")
@@ -90,11 +101,11 @@ def seen_by_a_person(request: HttpRequest) -> bool:
 def portal_seen(request: HttpRequest, token: str) -> HttpResponse:
     """The client has the page in front of them: record a view (repeats within 30 minutes
     count once). A bad link answers like the page (403/410) and records nothing."""
-    check = token_check(token, now=timezone.now())
-    if check.state != LinkState.VALID or check.version is None:
-        return HttpResponse(status=STATUS_FOR[check.state])
+    version = _granted(request, token, bare=True)
+    if isinstance(version, HttpResponse):
+        return version
     if seen_by_a_person(request):
-        services.summary_view_record(version=check.version)
+        services.summary_view_record(version=version)
     return HttpResponse(status=204)
 
 
@@ -102,11 +113,11 @@ def portal_seen(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_POST
 def portal_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    check = token_check(token, now=timezone.now())
-    if check.state != LinkState.VALID or check.version is None:
-        return _refused(request, check.state)
+    version = _granted(request, token)
+    if isinstance(version, HttpResponse):
+        return version
     try:
-        services.summary_confirm(version=check.version)
+        services.summary_confirm(version=version)
     except services.SummarySuperseded:
         return _refused(request, LinkState.SUPERSEDED)
     return redirect("portal_summary", token=token)
@@ -116,18 +127,18 @@ def portal_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_POST
 def portal_changes(request: HttpRequest, token: str) -> HttpResponse:
-    check = token_check(token, now=timezone.now())
-    if check.state != LinkState.VALID or check.version is None:
-        return _refused(request, check.state)
+    version = _granted(request, token)
+    if isinstance(version, HttpResponse):
+        return version
     form = ChangesForm(request.POST)
     if not form.is_valid():
-        return _page(request, token, check.version, form=form, status=422)
+        return _page(request, token, version, form=form, status=422)
     try:
-        services.summary_request_changes(version=check.version, comments=form.cleaned_data)
+        services.summary_request_changes(version=version, comments=form.cleaned_data)
     except services.SummarySuperseded:
         return _refused(request, LinkState.SUPERSEDED)
     except ValidationError as error:
         for message in error.messages:
             form.add_error(None, message)
-        return _page(request, token, check.version, form=form, status=422)
+        return _page(request, token, version, form=form, status=422)
     return redirect(reverse("portal_summary", args=[token]) + "?sent=1")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +22,7 @@ from consultdesk.conversations import services
 from consultdesk.conversations.drafting import versions_diff
 from consultdesk.conversations.exports import summary_docx, summary_markdown
 from consultdesk.conversations.forms import (
+    ENTRY_KEY,
     EntryForm,
     MeetingForm,
     QuestionAddForm,
@@ -300,9 +300,6 @@ def _entry_answer(entry: MeetingEntry, *, applied: bool) -> dict[str, Any]:
         "question": entry.question_id,
         "question_status": entry.question.status if entry.question else None,
     }
-
-
-ENTRY_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 def meeting_entry_delete(request: HttpRequest, pk: int, meeting_pk: int, key: str) -> HttpResponse:

@@ -16,6 +16,7 @@ from consultdesk.conversations.models import (
     MeetingEntry,
     QuestionStatus,
 )
+from consultdesk.e2e.meeting import keys_ready, nothing_pending
 
 PASSWORD = "e2e-password-not-secret"  # noqa: S105
 
@@ -123,9 +124,7 @@ def _journey(page: Any, base: str) -> None:
     page.click(".stage-tools >> text=会议模式")
     page.fill("#id_place", "腾讯会议 123-456")
     page.click("form.stacked button[type=submit]")
-    # Not just [data-meeting]: keys pressed before the deferred script has bound them go
-    # nowhere, and "nothing pending" is then true of a note never written down.
-    page.wait_for_selector("[data-meeting][data-ready]")
+    keys_ready(page)
     page.keyboard.press("l")
     page.keyboard.type("家长说晚上打开课程页要等十几秒")
     page.keyboard.press("Enter")
@@ -136,11 +135,7 @@ def _journey(page: Any, base: str) -> None:
     page.keyboard.press("1")  # ask the first checklist question and note the answer
     page.keyboard.type("家长端日活大约两万")
     page.keyboard.press("Enter")
-    nothing_pending = (
-        "() => Object.keys(JSON.parse(localStorage.getItem('consultdesk:meeting:' + "
-        "document.querySelector('[data-meeting]').dataset.meetingId) || '{}')).length === 0"
-    )
-    page.wait_for_function(nothing_pending)
+    nothing_pending(page)
     # The connection drops: the note waits on the device and goes when it is back.
     page.context.set_offline(True)
     page.keyboard.press("l")
@@ -149,9 +144,9 @@ def _journey(page: Any, base: str) -> None:
     page.wait_for_selector("#connection:not([hidden])")
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function(nothing_pending)
+    nothing_pending(page)
     page.reload()
-    page.wait_for_selector("[data-meeting][data-ready]")
+    keys_ready(page)
     assert page.locator("#entries .entry .text").all_inner_texts() == [
         "家长说晚上打开课程页要等十几秒",
         "您的核心需求是晚高峰家长端不超时，对吗？",

@@ -16,6 +16,7 @@ from consultdesk.accounts.models import User
 from consultdesk.consultations.models import Consultation
 from consultdesk.conversations.models import Meeting, MeetingEntry
 from consultdesk.conversations.services import meeting_create
+from consultdesk.e2e.meeting import PENDING, keys_ready, nothing_pending
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,12 +27,6 @@ def context_options() -> dict[str, Any]:
     # offline switch does not reliably reach service workers (microsoft/playwright#2311),
     # so after "back online" a worker may still answer from its older copy of the page.
     return {"service_workers": "block"}
-
-
-PENDING = (
-    "JSON.parse(localStorage.getItem('consultdesk:meeting:' + "
-    "document.querySelector('[data-meeting]').dataset.meetingId) || '{}')"
-)
 
 
 def _open_meeting(page: Any, base: str, user: User, consultation: Consultation) -> Meeting:
@@ -46,22 +41,13 @@ def _open_meeting(page: Any, base: str, user: User, consultation: Consultation) 
     )
     meeting = meeting_create(consultation=consultation, starts_at=timezone.now(), actor=user)
     page.goto(f"{base}/consultations/{consultation.pk}/meetings/{meeting.pk}/")
-    _keys_ready(page)
+    keys_ready(page)
     return meeting
-
-
-def _keys_ready(page: Any) -> None:
-    """The deferred meeting script has bound its keys (pressed earlier they go nowhere)."""
-    page.wait_for_selector("[data-meeting][data-ready]")
 
 
 def _worker_ready(page: Any) -> None:
     """The service worker that lets the page open offline controls it and keeps a copy."""
     page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
-
-
-def _nothing_pending(page: Any) -> None:
-    page.wait_for_function(f"() => Object.keys({PENDING}).length === 0")
 
 
 def _rows(meeting: Meeting) -> list[tuple[str, str]]:
@@ -87,7 +73,7 @@ def test_a_note_typed_offline_is_sent_when_the_connection_is_back(walk: Any) -> 
         page.keyboard.press("l")
         page.keyboard.type("家长说晚上打开课程页要等十几秒")
         page.keyboard.press("Enter")
-        _nothing_pending(page)
+        nothing_pending(page)
 
         page.context.set_offline(True)
         page.keyboard.press("l")
@@ -96,7 +82,7 @@ def test_a_note_typed_offline_is_sent_when_the_connection_is_back(walk: Any) -> 
         page.wait_for_selector("#connection:not([hidden])")
         page.context.set_offline(False)
         page.evaluate("window.dispatchEvent(new Event('online'))")
-        _nothing_pending(page)
+        nothing_pending(page)
         page.reload()
         assert page.locator("#entries .entry").count() == 2
         assert _rows(meeting) == [
@@ -116,7 +102,7 @@ def test_offline_in_the_middle_of_a_note_then_a_reload_without_connection(walk: 
         _worker_ready(page)
         page.keyboard.press("l")
         page.keyboard.type(first)
-        _nothing_pending(page)  # the first words reached the server (debounced autosave)
+        nothing_pending(page)  # the first words reached the server (debounced autosave)
         assert _rows(meeting) == [("listen", first)]
 
         page.context.set_offline(True)
@@ -133,7 +119,7 @@ def test_offline_in_the_middle_of_a_note_then_a_reload_without_connection(walk: 
 
         page.context.set_offline(False)
         page.evaluate("window.dispatchEvent(new Event('online'))")
-        _nothing_pending(page)
+        nothing_pending(page)
         assert _rows(meeting) == [("listen", first + rest)]  # the full text, once
         # (No reload here: the worker may still be offline for Playwright, see above.)
 
@@ -164,7 +150,7 @@ def test_an_older_save_arriving_after_a_newer_one_does_not_win(walk: Any) -> Non
         old_headers = held[0].request.headers
         page.keyboard.type("，第二稿更完整")
         page.reload()  # the held request is abandoned by the page, not by the network
-        _nothing_pending(page)  # the new page sent the newer text from localStorage
+        nothing_pending(page)  # the new page sent the newer text from localStorage
         assert _rows(meeting) == [("listen", "第一稿，第二稿更完整")]
 
         late = page.context.request.post(
@@ -198,14 +184,14 @@ def test_notes_of_an_ended_meeting_are_corrected_and_deleted_by_keyboard(walk: A
         page.keyboard.press("l")
         page.keyboard.type("记错的一条")
         page.keyboard.press("Enter")
-        _nothing_pending(page)
+        nothing_pending(page)
         page.click("#end-meeting button")
         page.wait_for_url(f"**/consultations/{consultation.pk}/summary/")
         question.refresh_from_db()
         assert question.status == QuestionStatus.ASKED
 
         page.goto(f"{base}/consultations/{consultation.pk}/meetings/{meeting.pk}/")
-        _keys_ready(page)
+        keys_ready(page)
         page.keyboard.press("j")  # the first note: fix a typo
         page.keyboard.press("e")
         page.keyboard.press("End")
@@ -216,7 +202,7 @@ def test_notes_of_an_ended_meeting_are_corrected_and_deleted_by_keyboard(walk: A
         page.keyboard.press("Enter")  # past the question to the answer
         page.keyboard.type("晚上7点到9点")
         page.keyboard.press("Enter")
-        _nothing_pending(page)
+        nothing_pending(page)
         page.once("dialog", lambda dialog: dialog.accept())
         page.keyboard.press("j")
         page.keyboard.press("x")
