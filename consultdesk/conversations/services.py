@@ -412,8 +412,8 @@ def meeting_entry_save(
         entry.response,
         entry.question_id,
     )
+    now = timezone.now()
     if entry.opened_at is None:
-        now = timezone.now()
         believable = opened_at is not None and now - timedelta(days=1) <= opened_at <= now
         entry.opened_at = opened_at if believable else now
     entry.full_clean(validate_constraints=False)
@@ -428,7 +428,6 @@ def meeting_entry_save(
             return EntrySaved(entry=_reloaded(stored), applied=True)
     previous_response = before[3] or ""
     entry.revision = revision if revision is not None else entry.revision + 1
-    now = timezone.now()
     if locked.ended_at is not None and not same:
         entry.edited_at = now
     entry.save()
@@ -512,7 +511,13 @@ def meeting_entry_delete(*, meeting: Meeting, key: str, actor: User | None) -> M
     entry, created = MeetingEntry.objects.get_or_create(
         meeting=meeting,
         key=key,
-        defaults={"kind": EntryKind.LISTEN, "text": "", "deleted_at": now, "created_by": actor},
+        defaults={
+            "kind": EntryKind.LISTEN,
+            "text": "",
+            "deleted_at": now,
+            "opened_at": now,
+            "created_by": actor,
+        },
     )
     if created or entry.deleted_at is not None:
         return entry
